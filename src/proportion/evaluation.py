@@ -1,0 +1,117 @@
+"""Measuring the pipeline against labelled data (used by ``proportion bench`` and ``proportion eval``).
+
+Segmentation is scored on clause boundaries: each gold clause of ``ai_clauses/clauses.jsonl`` is located in
+its source document by its words, and a boundary is the word position where a clause starts or ends. A
+predicted boundary counts when the gold has a boundary at the same word.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from proportion.ingest import read_document
+from proportion.segment import segment
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(slots=True)
+class Score:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, other: Score) -> None:
+        self.true_positives += other.true_positives
+        self.predicted += other.predicted
+        self.gold += other.gold
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(slots=True)
+class DocumentBoundaries:
+    document: str
+    score: Score
+    missed: list[int] = field(default_factory=list)
+    spurious: list[int] = field(default_factory=list)
+    unlocated: int = 0
+
+
+def _word_starts(text: str) -> tuple[list[int], list[str]]:
+    matches = list(_WORD.finditer(text))
+    return [m.start() for m in matches], [m.group() for m in matches]
+
+
+def _locate(words: list[str], needle: list[str], cursor: int) -> int | None:
+    """Index of the first occurrence of ``needle`` in ``words`` at or after ``cursor`` (then anywhere)."""
+    if not needle:
+        return None
+    for begin in (cursor, 0):
+        first = needle[0]
+        index = begin
+        while True:
+            try:
+                index = words.index(first, index)
+            except ValueError:
+                break
+            if words[index:index + len(needle)] == needle:
+                return index
+            index += 1
+    return None
+
+
+def score_boundaries(path: Path, gold_texts: list[str]) -> DocumentBoundaries:
+    document = read_document(path)
+    starts, words = _word_starts(document.text)
+    gold: set[int] = set()
+    cursor = 0
+    unlocated = 0
+    for text in gold_texts:
+        needle = text.split()
+        index = _locate(words, needle, cursor)
+        if index is None:
+            unlocated += 1
+            continue
+        gold.update({2 * index, 2 * (index + len(needle)) + 1})
+        cursor = index + len(needle)
+    predicted: set[int] = set()
+    for clause in segment(document):
+        first = bisect.bisect_left(starts, clause.start)
+        last = bisect.bisect_left(starts, clause.end)
+        predicted.update({2 * first, 2 * last + 1})
+    hits = gold & predicted
+    return DocumentBoundaries(path.stem, Score(len(hits), len(predicted), len(gold)),
+                              sorted(i // 2 for i in gold - predicted), sorted(i // 2 for i in predicted - gold),
+                              unlocated)
+
+
+def segmentation_benchmark(corpus: Path, clauses_file: Path) -> list[DocumentBoundaries]:
+    """Boundary scores for every corpus document that has labelled clauses."""
+    by_document: dict[str, list[str]] = defaultdict(list)
+    with clauses_file.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            by_document[record["doc"]].append(record["text"])
+    results = []
+    for slug, texts in sorted(by_document.items()):
+        path = corpus / f"{slug}.txt"
+        if path.exists():
+            results.append(score_boundaries(path, texts))
+    return results

@@ -1,0 +1,250 @@
+"""DOCX reader: the "accept all changes" text of a Word document, in reading order, with Word's numbers.
+
+The package is opened defensively before any XML is parsed: the zip's member count, total uncompressed size
+and compression ratio are bounded (zip bombs), and every XML part is refused if it declares a DTD or entities
+(XXE, billion laughs); the parser itself never loads DTDs, resolves entities or touches the network.
+We read the XML with lxml directly because python-docx drops the text of tracked insertions and knows
+nothing of automatic numbering (see ``shared/research/ecosystem.md`` §1).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from proportion.errors import InputError
+from proportion.ingest.base import Limits, TextBuilder
+from proportion.ingest.numbering import W, Numbering, StyleSheet
+from proportion.models import BlockKind, SourceDocument
+
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_DOCUMENT = "/officeDocument"
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_HEADING_STYLE = re.compile(r"^heading (\d)$", re.IGNORECASE)
+
+# Elements whose text is not part of the accepted reading text: tracked deletions, moved-away text,
+# field instructions and deleted field instructions.
+_SKIPPED = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delInstrText", f"{W}delText"}
+_CHARACTERS = {f"{W}tab": "\t", f"{W}br": " ", f"{W}cr": " ", f"{W}noBreakHyphen": "-"}
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+)
+
+
+class Package:
+    """A size-checked OOXML zip from which XML parts are read safely."""
+
+    def __init__(self, data: bytes, limits: Limits) -> None:
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            members = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            raise InputError(
+                "P110", "the DOCX is damaged (not a readable zip package); re-save it from Word and try again"
+            ) from error
+        if len(members) > limits.max_zip_members:
+            raise InputError("P112", f"the DOCX has {len(members)} parts (limit {limits.max_zip_members}); "
+                             "it may be a zip bomb — refusing to open it")
+        total = sum(member.file_size for member in members)
+        packed = sum(member.compress_size for member in members) or 1
+        if total > limits.max_unzipped_bytes:
+            raise InputError("P112", f"the DOCX would unpack to {total // 1_000_000} MB "
+                             f"(limit {limits.max_unzipped_bytes // 1_000_000} MB); it may be a zip bomb — "
+                             "refusing to open it (raise --max-unzipped-mb if it is genuine)")
+        worst = max((m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1_000_000),
+                    default=0.0)
+        if total / packed > limits.max_zip_ratio or worst > limits.max_zip_ratio:
+            raise InputError("P112", f"the DOCX compresses {max(worst, total / packed):.0f}:1 "
+                             f"(limit {limits.max_zip_ratio:.0f}:1); it looks like a zip bomb — refusing to open it")
+        self.names = {member.filename for member in members}
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as error:
+            raise InputError("P110", f"the DOCX is damaged (part {name} cannot be read); "
+                             "re-save it from Word and try again") from error
+
+    def xml(self, name: str) -> etree._Element | None:
+        """Parse one part, refusing DTDs and entity declarations outright."""
+        if name not in self.names:
+            return None
+        data = self.read(name)
+        if _DTD.search(data):
+            raise InputError("P113", f"the DOCX part {name} declares a DTD or entities, which Word never "
+                             "writes; refusing to read it (possible XXE or entity-expansion attack)")
+        try:
+            return etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as error:
+            raise InputError("P110", f"the DOCX is damaged (part {name} is not well-formed XML); "
+                             "re-save it from Word and try again") from error
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type suffix, part name) for one part ("" for the package)."""
+        folder, base = posixpath.split(part)
+        rels = self.xml(posixpath.join(folder, "_rels", f"{base}.rels"))
+        out: dict[str, tuple[str, str]] = {}
+        if rels is None:
+            return out
+        for rel in rels.iter(f"{REL}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target))
+            rel_type = rel.get("Type", "")
+            out[rel.get("Id", "")] = (rel_type[rel_type.rfind("/"):], name)
+        return out
+
+
+def _part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
+    return next((name for kind, name in rels.values() if kind == suffix), None)
+
+
+def paragraph_text(paragraph: etree._Element) -> str:
+    """The accepted text of a paragraph: insertions kept, deletions and field codes dropped."""
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIPPED or not isinstance(tag, str):
+                continue
+            if tag == f"{W}t":
+                parts.append(child.text or "")
+            elif tag in _CHARACTERS:
+                parts.append(_CHARACTERS[tag])
+            elif tag != f"{W}pPr" and tag != f"{W}rPr":
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts)
+
+
+def _body_items(container: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a body in order, looking through content controls and custom XML."""
+    for child in container:
+        if child.tag in (f"{W}p", f"{W}tbl"):
+            yield child
+        elif child.tag in (f"{W}sdt", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
+            content = child.find(f"{W}sdtContent")
+            yield from _body_items(content if content is not None else child)
+
+
+class _Reader:
+    def __init__(self, package: Package, document: etree._Element, numbering: Numbering) -> None:
+        self.package = package
+        self.document = document
+        self.numbering = numbering
+        self.styles = numbering.styles
+        self.builder = TextBuilder()
+        self.title = ""
+
+    def paragraph(self, paragraph: etree._Element) -> None:
+        ppr = paragraph.find(f"{W}pPr")
+        style_el = ppr.find(f"{W}pStyle") if ppr is not None else None
+        style_id = style_el.get(f"{W}val") if style_el is not None else self.styles.default_paragraph_style
+        num_id, ilvl = self.numbering.paragraph_numbering(ppr, style_id)
+        text = paragraph_text(paragraph)
+        if not text.strip():
+            # An empty numbered paragraph still takes a number in Word.
+            self.numbering.label(num_id, ilvl)
+            return
+        label, num_format = self.numbering.label(num_id, ilvl)
+        style_name = self.styles.name(style_id)
+        outline = _outline_level(ppr)
+        if outline is None:
+            outline = self.styles.outline_level(style_id)
+        heading = _HEADING_STYLE.match(style_name)
+        if style_name.lower() == "title":
+            self.title = self.title or text.strip()
+            kind, level = BlockKind.HEADING, 0
+        elif heading or outline is not None:
+            kind = BlockKind.HEADING
+            level = int(heading.group(1)) - 1 if heading else (outline or 0)
+        elif num_format == "bullet":
+            kind, level = BlockKind.LIST_ITEM, ilvl
+        else:
+            kind, level = BlockKind.PARAGRAPH, (ilvl if label else None)  # type: ignore[assignment]
+        if label and level is None:
+            level = ilvl
+        self.builder.add(text, kind, label=label or None, level=level)
+
+    def table(self, table: etree._Element) -> None:
+        for row in table.iter(f"{W}tr"):
+            if row.getparent() is not table:
+                continue
+            cells = []
+            for cell in row.findall(f"{W}tc"):
+                cells.append(" ".join(t for p in cell.iter(f"{W}p") if (t := paragraph_text(p).strip())))
+            self.builder.add(" | ".join(cells), BlockKind.TABLE_ROW)
+
+    def read(self) -> None:
+        body = self.document.find(f"{W}body")
+        if body is None:
+            raise InputError("P110", "the DOCX has no document body; re-save it from Word and try again")
+        for item in _body_items(body):
+            if item.tag == f"{W}p":
+                self.paragraph(item)
+            else:
+                self.table(item)
+
+
+def _outline_level(ppr: etree._Element | None) -> int | None:
+    outline = ppr.find(f"{W}outlineLvl") if ppr is not None else None
+    if outline is None:
+        return None
+    try:
+        value = int(outline.get(f"{W}val", "9"))
+    except ValueError:
+        return None
+    return value if value < 9 else None
+
+
+def _revision_facts(document: etree._Element, comments: etree._Element | None) -> dict[str, object]:
+    insertions = sum(1 for _ in document.iter(f"{W}ins"))
+    deletions = sum(1 for _ in document.iter(f"{W}del"))
+    authors = sorted({el.get(f"{W}author", "") for el in document.iter(f"{W}ins", f"{W}del")} - {""})
+    comment_count = sum(1 for _ in comments.iter(f"{W}comment")) if comments is not None else 0
+    comment_authors = (sorted({c.get(f"{W}author", "") for c in comments.iter(f"{W}comment")} - {""})
+                       if comments is not None else [])
+    return {
+        "tracked_changes": insertions + deletions > 0,
+        "tracked_insertions": insertions,
+        "tracked_deletions": deletions,
+        "revision_authors": authors,
+        "comments": comment_count,
+        "comment_authors": comment_authors,
+        "text_view": "all tracked changes accepted",
+    }
+
+
+def read_docx(data: bytes, limits: Limits) -> SourceDocument:
+    package = Package(data, limits)
+    main_part = _part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
+    document = package.xml(main_part)
+    if document is None:
+        raise InputError("P111", "the file is a zip package but not a Word document (no main document part); "
+                         "open it in Word and save as .docx")
+    rels = package.relationships(main_part)
+    styles = StyleSheet(package.xml(_part_by_type(rels, "/styles") or ""))
+    numbering = Numbering(package.xml(_part_by_type(rels, "/numbering") or ""), styles)
+    comments = package.xml(_part_by_type(rels, "/comments") or "")
+    reader = _Reader(package, document, numbering)
+    reader.read()
+    title = reader.title or _core_title(package)
+    return reader.builder.build("docx", title, _revision_facts(document, comments))
+
+
+def _core_title(package: Package) -> str:
+    core = package.xml("docProps/core.xml")
+    if core is None:
+        return ""
+    title = core.find("{http://purl.org/dc/elements/1.1/}title")
+    return (title.text or "").strip() if title is not None else ""
