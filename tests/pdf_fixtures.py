@@ -29,10 +29,13 @@ LIABILITY_PARAGRAPH = (
     "for fraud or fraudulent misrepresentation, or for any other liability that cannot be limited or "
     "excluded by applicable law."
 )
-# Written line by line so that "third-" ends a line; the reader must give back "third-party".
+# Written line by line so that "third-" and "docu-" end lines. The reader must give back "third-party" (a
+# real compound) and "documentation" (a word cut by the layout, which the document spells elsewhere).
 HYPHEN_LINES = (
-    "9.2 The Provider may engage a subcontractor or any other third-",
-    "party provider to host the Customer Data only with the prior written consent of the Customer.",
+    "9.3 The Provider may engage a subcontractor or any other third-",
+    "party provider to host the Customer Data only with the prior written consent of the Customer",
+    "and shall keep the technical and organisational security measures and the related docu-",
+    "mentation of each subcontractor up to date.",
 )
 SUB_ITEMS = (
     "(a) use the Customer Data only to provide the Services and for no other purpose whatsoever, including "
@@ -89,7 +92,7 @@ def _clause_text(section: int, clause: int) -> str:
 
 
 def contract_pdf_bytes(sections: int = 10) -> bytes:
-    """The contract as PDF bytes; ``sections=10`` gives about 5 pages, ``sections=120`` about 50."""
+    """The contract as PDF bytes; ``sections=10`` gives about 5 pages, ``sections=122`` 50."""
     pdf = _ContractPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_margins(20, 15, 20)
@@ -127,7 +130,7 @@ def contract_pdf_bytes(sections: int = 10) -> bytes:
             for line in HYPHEN_LINES:
                 pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2.5)
-        paragraph(_clause_text(section, 4 if section == 4 else 3))
+        paragraph(_clause_text(section, 4 if section in (4, 9) else 3))
     return bytes(pdf.output())
 
 

@@ -71,7 +71,7 @@ def _locate(words: list[str], needle: list[str], cursor: int) -> int | None:
                 index = words.index(first, index)
             except ValueError:
                 break
-            if words[index:index + len(needle)] == needle:
+            if words[index : index + len(needle)] == needle:
                 return index
             index += 1
     return None
@@ -97,9 +97,13 @@ def score_boundaries(path: Path, gold_texts: list[str]) -> DocumentBoundaries:
         last = bisect.bisect_left(starts, clause.end)
         predicted.update({2 * first, 2 * last + 1})
     hits = gold & predicted
-    return DocumentBoundaries(path.stem, Score(len(hits), len(predicted), len(gold)),
-                              sorted(i // 2 for i in gold - predicted), sorted(i // 2 for i in predicted - gold),
-                              unlocated)
+    return DocumentBoundaries(
+        path.stem,
+        Score(len(hits), len(predicted), len(gold)),
+        sorted(i // 2 for i in gold - predicted),
+        sorted(i // 2 for i in predicted - gold),
+        unlocated,
+    )
 
 
 def segmentation_benchmark(corpus: Path, clauses_file: Path) -> list[DocumentBoundaries]:

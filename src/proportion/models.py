@@ -19,7 +19,7 @@ class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     HEADING = "heading"
     LIST_ITEM = "list-item"
-    TABLE_ROW = "table-row"
+    TABLE = "table"
 
 
 @dataclass(slots=True)
@@ -120,6 +120,10 @@ class Finding(BaseModel):
     suggestion: str
 
 
+def _empty_summary() -> dict[str, object]:
+    return {"categories": {}}
+
+
 class Review(BaseModel):
     """The whole review; ``model_dump`` of it is the ``proportion.review/1`` JSON document."""
 
@@ -131,4 +135,4 @@ class Review(BaseModel):
     clauses: list[Clause] = Field(default_factory=list)
     defined_terms: list[DefinedTerm] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
-    summary: dict[str, object] = Field(default_factory=lambda: {"categories": {}})
+    summary: dict[str, object] = Field(default_factory=_empty_summary)

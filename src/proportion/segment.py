@@ -22,7 +22,8 @@ _NUMBER = re.compile(
       | (?P<part>(?:Schedule|SCHEDULE|Exhibit|EXHIBIT|Annex|ANNEX|Appendix|APPENDIX|Attachment|ATTACHMENT|Addendum)
             \s+(?P<part_id>[0-9A-Z]{1,4})\b[.:]?)
       | §+\s*(?P<statute>[0-9][0-9A-Za-z\-]*)\.?
-      | (?P<dotted>[0-9]{1,3}(?:\.[0-9]{1,3})+(?:\.[a-z])?|[0-9]{1,3}\.[A-Z]\b|[0-9]{1,3})(?P<dot>[.)]?)
+      | (?P<dotted>(?:[A-Z]{1,2}\.?)?[0-9]{1,3}(?:\.[0-9]{1,3})+(?:\.[a-z])?|[0-9]{1,3}\.[A-Z]\b|[0-9]{1,3})
+            (?P<dot>[.)]?)
       | \((?P<paren>[0-9]{1,3}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlcdm]+|[IVXLCDM]+)\)
       | (?P<item>[a-z]|[A-Z]|[ivxlc]{2,5})[.)]
     )(?=\s|$)""",
@@ -102,7 +103,7 @@ def parse_number(text: str) -> NumberToken | None:
         dotted = match.group("dotted")
         if "." not in dotted:
             rest = text[length:].lstrip()
-            if not match.group("dot") and not (rest[:1].isupper() and len(dotted) <= 2) or _MONTH.match(rest):
+            if (not match.group("dot") and not (rest[:1].isupper() and len(dotted) <= 2)) or _MONTH.match(rest):
                 return None
             if match.group("dot") == ")":
                 return NumberToken("digit-paren", dotted, False, length)
@@ -111,8 +112,7 @@ def parse_number(text: str) -> NumberToken | None:
         token = match.group("paren")
         return NumberToken(_paren_scheme(token), token, False, length)
     item = match.group("item")
-    scheme = "roman-dot" if _ROMAN.match(item) and len(item) > 1 else (
-        "lower-dot" if item.islower() else "upper-dot")
+    scheme = "roman-dot" if _ROMAN.match(item) and len(item) > 1 else ("lower-dot" if item.islower() else "upper-dot")
     return NumberToken(scheme, item, False, length)
 
 
@@ -143,9 +143,12 @@ def _resolve_roman(token: NumberToken, stack: list[_Unit]) -> NumberToken:
 
 def _compose(parent: str, token: NumberToken) -> str:
     if token.absolute or not parent:
-        return token.local if token.scheme != "dotted" or not parent.startswith(("Schedule", "Exhibit", "Annex",
-                                                                                "Appendix", "Attachment")) \
+        return (
+            token.local
+            if token.scheme != "dotted"
+            or not parent.startswith(("Schedule", "Exhibit", "Annex", "Appendix", "Attachment"))
             else f"{parent.split(',')[0]}, {token.local}"
+        )
     if token.scheme.startswith("paren"):
         return f"{parent}({token.local})"
     if token.scheme.startswith("word"):
@@ -159,9 +162,11 @@ def _place(stack: list[_Unit], token: NumberToken) -> tuple[str, int]:
         stack.clear()
         return token.local, 0
     if token.scheme == "dotted":
-        while stack and not (stack[-1].scheme == "part" or (stack[-1].scheme in ("dotted", "statute")
-                                                             and stack[-1].depth < token.depth)
-                             or stack[-1].scheme.startswith("word")):
+        while stack and not (
+            stack[-1].scheme == "part"
+            or (stack[-1].scheme in ("dotted", "statute") and stack[-1].depth < token.depth)
+            or stack[-1].scheme.startswith("word")
+        ):
             stack.pop()
     elif any(unit.scheme == token.scheme for unit in stack):
         while stack[-1].scheme != token.scheme:
@@ -181,7 +186,7 @@ def looks_like_heading(text: str, following: Block | None = None) -> bool:
     A line ending in a colon is a title only when a blank line follows it ("Text and Code Use Cases:");
     "Label: value" lines ("Category: Testing") are not titles.
     """
-    if following is None:
+    if following is None or "\n" in text or " | " in text:
         return False
     words = _words(text)
     if text.endswith("?"):
@@ -198,7 +203,7 @@ def looks_like_heading(text: str, following: Block | None = None) -> bool:
     if re.search(r":\s+\S", text):
         return False
     if text.endswith(":"):
-        return not following.continues and len(words) <= 10
+        return not following.continues and len(words) <= 10 and not _SENTENCE_WORDS.search(text)
     if text.endswith((".", ";", ",")):
         # "Pre-Release Software." is still a title: every significant word capitalised, no verb.
         return text.endswith(".") and _title_case(words) and not _SENTENCE_WORDS.search(text) and len(words) <= 6
@@ -248,24 +253,34 @@ class Segmenter:
         start = block.start
         if block.label:
             start += len(block.label) + 1
-        raw = self.text[start:block.end]
-        token = parse_number(block.label + " " if block.label and not _BULLET.match(block.label + " ")
-                            else raw)
+        raw = self.text[start : block.end]
+        if block.kind is BlockKind.LIST_ITEM and block.label and block.label != "•":
+            # An item of a numbered list (HTML <ol>) nests under the clause it belongs to.
+            token: NumberToken | None = NumberToken(
+                f"list-{block.level or 0}", block.label.rstrip(".)"), False, len(block.label)
+            )
+        else:
+            token = parse_number(block.label + " " if block.label and block.label != "•" else raw)
+        if token is None and block.label and block.label != "•":
+            # Word's own label in a scheme we do not know ("Step 1:"): trust it, nested by its list level.
+            token = NumberToken(f"level-{block.level or 0}", block.label.rstrip(".:"), False, len(block.label))
         if token is not None and not block.label:
             start += token.length
         body_start = _skip_space(self.text, start, block.end)
         marker = _MARKDOWN_HEADING.match(self.text, body_start, block.end)
         if marker:
             body_start = marker.end()
-        body = self.text[body_start:block.end]
+        body = self.text[body_start : block.end]
         if token is not None or block.kind is BlockKind.HEADING:
             state.in_signature = False
         elif _SIGNATURE_START.match(body):
             state.in_signature = True
         if state.in_signature and token is None and block.kind is not BlockKind.HEADING:
             return
-        if _PLACEHOLDERS.match(body) or (_SIGNATURE.match(body) and (
-                state.previous_kind != "clause" or not block.continues or _SIGNATURE.match(self._previous_line(block)))):
+        if _PLACEHOLDERS.match(body) or (
+            _SIGNATURE.match(body)
+            and (state.previous_kind != "clause" or not block.continues or _SIGNATURE.match(self._previous_line(block)))
+        ):
             return
         is_bullet = block.kind is BlockKind.LIST_ITEM or (block.label == "•") or bool(_BULLET.match(body))
 
@@ -277,8 +292,12 @@ class Segmenter:
             return
         if token is None and (_EMPTY_FIELD.match(body) or (_EMPTY_BLANK.match(body) and ":" in body)):
             return
-        if token is None and not (block.continues and self._joins_current(block, body, is_bullet)) \
-                and (first or _METADATA.match(body)) and self._is_title(body, block, first):
+        if (
+            token is None
+            and not (block.continues and self._joins_current(block, body, is_bullet))
+            and (first or _METADATA.match(body))
+            and self._is_title(body, block, first)
+        ):
             state.previous_kind = "heading" if first else state.previous_kind
             return
         if token is not None and self._inline_list(block):
@@ -289,7 +308,7 @@ class Segmenter:
             number, depth = _place(state.stack, token)
             heading_only = block.kind is BlockKind.HEADING or looks_like_heading(body, following)
             if heading_only or not body:
-                heading = body.rstrip(".").strip()
+                heading = body.strip(" .–—-:").strip()
                 state.stack.append(_Unit(token.scheme, number, heading, None, token.depth, state.seq))
                 state.previous_kind = "heading"
                 state.current = None
@@ -303,11 +322,12 @@ class Segmenter:
         if self._joins_current(block, body, is_bullet):
             assert state.current is not None
             state.current.end = block.end
-            state.current.text = self.text[state.current.start:block.end]
+            state.current.text = self.text[state.current.start : block.end]
             state.previous_kind = "list" if is_bullet else "clause"
             return
-        if block.kind is BlockKind.HEADING or (looks_like_heading(body, following)
-                                                and not (state.previous_kind == "heading" and block.continues)):
+        if block.kind is BlockKind.HEADING or (
+            looks_like_heading(body, following) and not (state.previous_kind == "heading" and block.continues)
+        ):
             state.heading = body.strip("[]").rstrip(".:").strip()
             state.heading_seq = state.seq
             state.previous_kind = "heading"
@@ -325,7 +345,7 @@ class Segmenter:
 
     def _previous_line(self, block: Block) -> str:
         line_start = self.text.rfind("\n", 0, max(block.start - 1, 0))
-        return self.text[line_start + 1:max(block.start - 1, 0)].strip()
+        return self.text[line_start + 1 : max(block.start - 1, 0)].strip()
 
     def _heading_inside_group(self, block: Block, body: str, following: Block | None) -> bool:
         """A title line in the middle of a paragraph group: the line before it ends a sentence or an option."""
@@ -352,7 +372,7 @@ class Segmenter:
             previous = self._previous_line(block)
             return not (_CHECKBOX.match(body) and _CHECKBOX.match(previous) and previous.endswith("."))
         if is_bullet:
-            previous_text = self.text[current.start:current.end].rstrip()
+            previous_text = self.text[current.start : current.end].rstrip()
             return previous_text.endswith(":") or self.state.previous_kind == "list"
         return False
 
@@ -368,8 +388,16 @@ class Segmenter:
 
     def _add(self, number: str, heading: str, level: int, start: int, end: int) -> Clause:
         parent = next((unit.clause.id for unit in reversed(self.state.stack) if unit.clause is not None), None)
-        clause = Clause(id=f"c{len(self.clauses) + 1}", number=number, heading=heading, level=level,
-                        parent=parent, start=start, end=end, text=self.text[start:end])
+        clause = Clause(
+            id=f"c{len(self.clauses) + 1}",
+            number=number,
+            heading=heading,
+            level=level,
+            parent=parent,
+            start=start,
+            end=end,
+            text=self.text[start:end],
+        )
         self.clauses.append(clause)
         self.state.current = clause
         return clause

@@ -14,7 +14,7 @@ from proportion.errors import InputError
 from proportion.ingest.base import Limits
 from proportion.models import SourceDocument
 
-__all__ = ["READERS", "Limits", "read_bytes", "read_document", "sniff"]
+__all__ = ["READERS", "Limits", "load_bytes", "read_bytes", "read_document", "sniff"]
 
 # Format -> "module:function". Readers are imported on first use, so that reading a text file never loads
 # the PDF engine. A reader takes (data, limits) and, for text formats, an encoding keyword.
@@ -42,21 +42,34 @@ def sniff(data: bytes, suffix: str = "") -> str:
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in data[:200_000] or b"[Content_Types].xml" in data[:4096]:
             return "docx"
-        raise InputError("P111", "the file is a zip archive, not a Word document; unpack it or save the "
-                         "agreement as .docx, .pdf, .html, .md or .txt")
+        raise InputError(
+            "P111",
+            "the file is a zip archive, not a Word document; unpack it or save the "
+            "agreement as .docx, .pdf, .html, .md or .txt",
+        )
     if head.startswith(_OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise InputError("P114", "the DOCX is password-protected; remove the password in Word "
-                             "(File > Info > Protect Document) and try again")
-        raise InputError("P115", "the file is a legacy Word 97-2003 (.doc) or other OLE file; "
-                         "save it as .docx and try again")
+            raise InputError(
+                "P114",
+                "the DOCX is password-protected; remove the password in Word "
+                "(File > Info > Protect Document) and try again",
+            )
+        raise InputError(
+            "P115",
+            "the file is a legacy Word 97-2003 (.doc) or other OLE file; save it as .docx and try again",
+        )
     if _looks_binary(head):
         named = f" is named {suffix} but" if suffix and suffix not in _TEXT_SUFFIXES else ""
-        raise InputError("P101", f"unsupported file type: the file{named} holds binary data that is not "
-                         "DOCX, PDF, HTML, Markdown or text")
+        raise InputError(
+            "P101",
+            f"unsupported file type: the file{named} holds binary data that is not DOCX, PDF, HTML, Markdown or text",
+        )
     lowered = head.lower()
-    if suffix in _HTML_SUFFIXES or lowered.lstrip().startswith((b"<!doctype html", b"<html", b"<?xml")) \
-            or b"<body" in lowered:
+    if (
+        suffix in _HTML_SUFFIXES
+        or lowered.lstrip().startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<body" in lowered
+    ):
         return "html"
     if suffix in _MARKDOWN_SUFFIXES:
         return "markdown"
@@ -72,39 +85,53 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(4, len(head) // 50)
 
 
-def read_bytes(data: bytes, suffix: str = "", limits: Limits | None = None,
-               encoding: str | None = None) -> SourceDocument:
+def read_bytes(
+    data: bytes, suffix: str = "", limits: Limits | None = None, encoding: str | None = None
+) -> SourceDocument:
     """Read a document held in memory (``suffix`` like ``.md`` helps tell text formats apart)."""
     limits = limits or Limits()
     if not data.strip():
         raise InputError("P100", "the file is empty; nothing to review")
     if len(data) > limits.max_file_bytes:
-        raise InputError("P102", f"the file is {len(data) / 1_000_000:.1f} MB, over the "
-                         f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb")
+        raise InputError(
+            "P102",
+            f"the file is {len(data) / 1_000_000:.1f} MB, over the "
+            f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb",
+        )
     document_format = sniff(data, suffix)
     module_name, function_name = READERS[document_format].split(":")
     reader = getattr(importlib.import_module(module_name), function_name)
-    document: SourceDocument = (reader(data, limits, encoding=encoding) if document_format in _TEXT_FORMATS
-                                else reader(data, limits))
+    document: SourceDocument = (
+        reader(data, limits, encoding=encoding) if document_format in _TEXT_FORMATS else reader(data, limits)
+    )
     if not document.text.strip() or not document.blocks:
         raise InputError("P103", f"no text found in the {document.format.upper()} file; nothing to review")
     return document
 
 
-def read_document(path: str | Path, limits: Limits | None = None, encoding: str | None = None) -> SourceDocument:
-    """Read a file from disk; see :func:`read_bytes`."""
+def load_bytes(path: str | Path, limits: Limits | None = None) -> bytes:
+    """The bytes of a file, refusing what is not a readable regular file or is over the size limit."""
     path = Path(path)
     limits = limits or Limits()
     try:
         size = path.stat().st_size
+        if path.is_dir():
+            raise InputError("P104", f"{path} is a directory; give the path of one agreement file")
         if size > limits.max_file_bytes:
-            raise InputError("P102", f"the file is {size / 1_000_000:.1f} MB, over the "
-                             f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb")
-        data = path.read_bytes()
-    except IsADirectoryError as error:
-        raise InputError("P104", f"{path} is a directory; give the path of one agreement file") from error
+            raise InputError(
+                "P102",
+                f"the file is {size / 1_000_000:.1f} MB, over the "
+                f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb",
+            )
+        return path.read_bytes()
     except FileNotFoundError as error:
         raise InputError("P104", f"{path} does not exist; check the path") from error
     except PermissionError as error:
         raise InputError("P104", f"{path} cannot be read (permission denied)") from error
-    return read_bytes(data, path.suffix, limits, encoding)
+    except OSError as error:
+        raise InputError("P104", f"{path} cannot be read ({error.strerror or error})") from error
+
+
+def read_document(path: str | Path, limits: Limits | None = None, encoding: str | None = None) -> SourceDocument:
+    """Read a file from disk; see :func:`read_bytes`."""
+    return read_bytes(load_bytes(path, limits), Path(path).suffix, limits, encoding)

@@ -19,7 +19,7 @@ from lxml import etree
 
 from proportion.errors import InputError
 from proportion.ingest.base import Limits, TextBuilder
-from proportion.ingest.numbering import W, Numbering, StyleSheet
+from proportion.ingest.numbering import Numbering, StyleSheet, W
 from proportion.models import BlockKind, SourceDocument
 
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -49,41 +49,56 @@ class Package:
                 "P110", "the DOCX is damaged (not a readable zip package); re-save it from Word and try again"
             ) from error
         if len(members) > limits.max_zip_members:
-            raise InputError("P112", f"the DOCX has {len(members)} parts (limit {limits.max_zip_members}); "
-                             "it may be a zip bomb — refusing to open it")
+            raise InputError(
+                "P112",
+                f"the DOCX has {len(members)} parts (limit {limits.max_zip_members}); "
+                "it may be a zip bomb — refusing to open it",
+            )
         total = sum(member.file_size for member in members)
         packed = sum(member.compress_size for member in members) or 1
         if total > limits.max_unzipped_bytes:
-            raise InputError("P112", f"the DOCX would unpack to {total // 1_000_000} MB "
-                             f"(limit {limits.max_unzipped_bytes // 1_000_000} MB); it may be a zip bomb — "
-                             "refusing to open it (raise --max-unzipped-mb if it is genuine)")
-        worst = max((m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1_000_000),
-                    default=0.0)
+            raise InputError(
+                "P112",
+                f"the DOCX would unpack to {total // 1_000_000} MB "
+                f"(limit {limits.max_unzipped_bytes // 1_000_000} MB); it may be a zip bomb — "
+                "refusing to open it (raise --max-unzipped-mb if it is genuine)",
+            )
+        worst = max((m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1_000_000), default=0.0)
         if total / packed > limits.max_zip_ratio or worst > limits.max_zip_ratio:
-            raise InputError("P112", f"the DOCX compresses {max(worst, total / packed):.0f}:1 "
-                             f"(limit {limits.max_zip_ratio:.0f}:1); it looks like a zip bomb — refusing to open it")
+            raise InputError(
+                "P112",
+                f"the DOCX compresses {max(worst, total / packed):.0f}:1 "
+                f"(limit {limits.max_zip_ratio:.0f}:1); it looks like a zip bomb — refusing to open it",
+            )
         self.names = {member.filename for member in members}
 
     def read(self, name: str) -> bytes:
         try:
             return self.zip.read(name)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as error:
-            raise InputError("P110", f"the DOCX is damaged (part {name} cannot be read); "
-                             "re-save it from Word and try again") from error
+            raise InputError(
+                "P110",
+                f"the DOCX is damaged (part {name} cannot be read); re-save it from Word and try again",
+            ) from error
 
     def xml(self, name: str) -> etree._Element | None:
         """Parse one part, refusing DTDs and entity declarations outright."""
         if name not in self.names:
             return None
         data = self.read(name)
-        if _DTD.search(data):
-            raise InputError("P113", f"the DOCX part {name} declares a DTD or entities, which Word never "
-                             "writes; refusing to read it (possible XXE or entity-expansion attack)")
+        if b"<!" in data and _DTD.search(data):
+            raise InputError(
+                "P113",
+                f"the DOCX part {name} declares a DTD or entities, which Word never "
+                "writes; refusing to read it (possible XXE or entity-expansion attack)",
+            )
         try:
             return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as error:
-            raise InputError("P110", f"the DOCX is damaged (part {name} is not well-formed XML); "
-                             "re-save it from Word and try again") from error
+            raise InputError(
+                "P110",
+                f"the DOCX is damaged (part {name} is not well-formed XML); re-save it from Word and try again",
+            ) from error
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type suffix, part name) for one part ("" for the package)."""
@@ -96,10 +111,9 @@ class Package:
             if rel.get("TargetMode") == "External":
                 continue
             target = rel.get("Target", "")
-            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target))
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             rel_type = rel.get("Type", "")
-            out[rel.get("Id", "")] = (rel_type[rel_type.rfind("/"):], name)
+            out[rel.get("Id", "")] = (rel_type[rel_type.rfind("/") :], name)
         return out
 
 
@@ -107,24 +121,23 @@ def _part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
     return next((name for kind, name in rels.values() if kind == suffix), None)
 
 
+def accept_all_changes(document: etree._Element) -> None:
+    """Turn the tree into its "accept all" view in place, so that every text node left is reading text.
+
+    Deleted and moved-away runs and field instructions are removed; tabs, breaks and non-breaking hyphens
+    become text nodes. Done once in C (lxml) rather than per paragraph in Python.
+    """
+    etree.strip_elements(document, *_SKIPPED, with_tail=False)
+    for element in document.iter(*_CHARACTERS):
+        parent = element.getparent()
+        if parent is not None and parent.tag == f"{W}r":
+            element.text = _CHARACTERS[str(element.tag)]
+            element.tag = f"{W}t"
+
+
 def paragraph_text(paragraph: etree._Element) -> str:
-    """The accepted text of a paragraph: insertions kept, deletions and field codes dropped."""
-    parts: list[str] = []
-
-    def walk(element: etree._Element) -> None:
-        for child in element:
-            tag = child.tag
-            if tag in _SKIPPED or not isinstance(tag, str):
-                continue
-            if tag == f"{W}t":
-                parts.append(child.text or "")
-            elif tag in _CHARACTERS:
-                parts.append(_CHARACTERS[tag])
-            elif tag != f"{W}pPr" and tag != f"{W}rPr":
-                walk(child)
-
-    walk(paragraph)
-    return "".join(parts)
+    """The text of a paragraph of a tree already in its accept-all view."""
+    return "".join(str(text) for text in paragraph.itertext(f"{W}t"))
 
 
 def _body_items(container: etree._Element) -> Iterator[etree._Element]:
@@ -177,13 +190,15 @@ class _Reader:
         self.builder.add(text, kind, label=label or None, level=level)
 
     def table(self, table: etree._Element) -> None:
-        for row in table.iter(f"{W}tr"):
-            if row.getparent() is not table:
-                continue
+        """A table is one block, a line per row with cells separated by " | "."""
+        rows = []
+        for row in table.findall(f"{W}tr"):
             cells = []
             for cell in row.findall(f"{W}tc"):
                 cells.append(" ".join(t for p in cell.iter(f"{W}p") if (t := paragraph_text(p).strip())))
-            self.builder.add(" | ".join(cells), BlockKind.TABLE_ROW)
+            if any(cells):
+                rows.append(" | ".join(cells))
+        self.builder.add("\n".join(rows), BlockKind.TABLE)
 
     def read(self) -> None:
         body = self.document.find(f"{W}body")
@@ -212,8 +227,9 @@ def _revision_facts(document: etree._Element, comments: etree._Element | None) -
     deletions = sum(1 for _ in document.iter(f"{W}del"))
     authors = sorted({el.get(f"{W}author", "") for el in document.iter(f"{W}ins", f"{W}del")} - {""})
     comment_count = sum(1 for _ in comments.iter(f"{W}comment")) if comments is not None else 0
-    comment_authors = (sorted({c.get(f"{W}author", "") for c in comments.iter(f"{W}comment")} - {""})
-                       if comments is not None else [])
+    comment_authors = (
+        sorted({c.get(f"{W}author", "") for c in comments.iter(f"{W}comment")} - {""}) if comments is not None else []
+    )
     return {
         "tracked_changes": insertions + deletions > 0,
         "tracked_insertions": insertions,
@@ -230,16 +246,21 @@ def read_docx(data: bytes, limits: Limits) -> SourceDocument:
     main_part = _part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
     document = package.xml(main_part)
     if document is None:
-        raise InputError("P111", "the file is a zip package but not a Word document (no main document part); "
-                         "open it in Word and save as .docx")
+        raise InputError(
+            "P111",
+            "the file is a zip package but not a Word document (no main document part); "
+            "open it in Word and save as .docx",
+        )
     rels = package.relationships(main_part)
     styles = StyleSheet(package.xml(_part_by_type(rels, "/styles") or ""))
     numbering = Numbering(package.xml(_part_by_type(rels, "/numbering") or ""), styles)
     comments = package.xml(_part_by_type(rels, "/comments") or "")
+    facts = _revision_facts(document, comments)
+    accept_all_changes(document)
     reader = _Reader(package, document, numbering)
     reader.read()
     title = reader.title or _core_title(package)
-    return reader.builder.build("docx", title, _revision_facts(document, comments))
+    return reader.builder.build("docx", title, facts)
 
 
 def _core_title(package: Package) -> str:

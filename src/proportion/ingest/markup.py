@@ -18,11 +18,51 @@ from proportion.ingest.text import decode, normalise_newlines
 from proportion.models import BlockKind, SourceDocument
 
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre", "li", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "dl", "body", "form", "fieldset", "figure",
-    "figcaption", "address", "caption", "hr", "br_block",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "pre",
+    "li",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "body",
+    "form",
+    "fieldset",
+    "figure",
+    "figcaption",
+    "address",
+    "caption",
+    "hr",
+    "br_block",
 }
-_DROPPED_TAGS = {"script", "style", "noscript", "template", "head", "nav", "svg", "iframe", "object", "button"}
+_DROPPED_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "nav",
+    "svg",
+    "iframe",
+    "object",
+    "button",
+}
 _OL_FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman"}
 _HTML_PARSER = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
 
@@ -35,7 +75,8 @@ class _HtmlWalker:
         self.list_depth = 0
 
     def flush(self) -> None:
-        text = " ".join("".join(self.buffer).split())
+        joined = "".join(self.buffer)
+        text = joined if self.pending[0] is BlockKind.TABLE else " ".join(joined.split())
         kind, label, level = self.pending
         self.builder.add(text, kind, label=label, level=level)
         self.buffer = []
@@ -52,12 +93,11 @@ class _HtmlWalker:
         elif tag in _BLOCK_TAGS:
             self.flush()
             self._open_block(element, tag)
-        if element.text and tag not in _DROPPED_TAGS:
+        if element.text and tag not in _DROPPED_TAGS and tag != "table":
             self.buffer.append(element.text)
-        if tag == "tr":
-            cells = [" ".join(cell.text_content().split()) for cell in element if isinstance(cell.tag, str)]
-            self.buffer.append(" | ".join(c for c in cells if c))
-            self.pending = (BlockKind.TABLE_ROW, None, None)
+        if tag == "table":
+            self.buffer = [_table_text(element)]
+            self.pending = (BlockKind.TABLE, None, None)
         else:
             is_list = tag in ("ol", "ul")
             self.list_depth += is_list
@@ -79,12 +119,25 @@ class _HtmlWalker:
             self.pending = (BlockKind.HEADING, None, int(tag[1]) - 1)
         elif tag == "li":
             label = element.get("data-proportion-label")
-            kind = BlockKind.PARAGRAPH if label else BlockKind.LIST_ITEM
-            self.pending = (kind, label or "•", max(self.list_depth - 1, 0))
+            self.pending = (BlockKind.LIST_ITEM, label or "•", max(self.list_depth - 1, 0))
 
     def _tail(self, element: etree._Element) -> None:
         if element.tail:
             self.buffer.append(element.tail)
+
+
+def _text_of(element: etree._Element) -> str:
+    return "".join(str(part) for part in element.itertext())
+
+
+def _table_text(table: etree._Element) -> str:
+    """A table as one block: a line per row, cells separated by " | "."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [" ".join(_text_of(cell).split()) for cell in row if isinstance(cell.tag, str)]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return "\n".join(rows)
 
 
 def _ol_start(element: etree._Element) -> int:
@@ -103,7 +156,7 @@ def read_html(data: bytes, limits: Limits, encoding: str | None = None) -> Sourc
     except (etree.ParserError, ValueError) as error:
         raise InputError("P140", "the HTML page cannot be parsed; save it again as HTML or as text") from error
     title_el = root.find(".//title")
-    title = " ".join((title_el.text_content() if title_el is not None else "").split())
+    title = " ".join((_text_of(title_el) if title_el is not None else "").split())
     walker = _HtmlWalker()
     body = root.find("body")
     walker.walk(body if body is not None else root)
@@ -127,6 +180,7 @@ def read_markdown(data: bytes, limits: Limits, encoding: str | None = None) -> S
     builder = TextBuilder()
     heading_level: int | None = None
     row: list[str] = []
+    rows: list[str] = []
     in_cell = False
     markers: list[str] = []
     title = ""
@@ -142,7 +196,10 @@ def read_markdown(data: bytes, limits: Limits, encoding: str | None = None) -> S
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close":
-            builder.add(" | ".join(row), BlockKind.TABLE_ROW)
+            rows.append(" | ".join(row))
+        elif token.type == "table_close":
+            builder.add("\n".join(rows), BlockKind.TABLE)
+            rows = []
         elif token.type == "inline" and in_cell:
             row.append(_inline_text(token).strip())
         elif token.type == "inline":

@@ -11,6 +11,7 @@ Counting is per abstract list, as in Word; a level restarts when a higher level 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -65,8 +66,21 @@ class StyleInfo:
 
 
 def roman(number: int) -> str:
-    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    numerals = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = []
     for value, letters in numerals:
         count, number = divmod(number, value)
@@ -82,17 +96,20 @@ def letter(number: int) -> str:
     return chr(ord("a") + index) * (repeat + 1)
 
 
+_FORMATTERS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda number: f"{number:02d}",
+    "lowerLetter": letter,
+    "upperLetter": lambda number: letter(number).upper(),
+    "lowerRoman": roman,
+    "upperRoman": lambda number: roman(number).upper(),
+    "none": lambda number: "",
+}
+
+
 def format_number(number: int, num_format: str) -> str:
-    formats = {
-        "decimal": str(number),
-        "decimalZero": f"{number:02d}",
-        "lowerLetter": letter(number),
-        "upperLetter": letter(number).upper(),
-        "lowerRoman": roman(number),
-        "upperRoman": roman(number).upper(),
-        "none": "",
-    }
-    return formats.get(num_format, str(number))
+    """A counter shown in a Word number format (unknown formats fall back to decimal, as Word does)."""
+    return _FORMATTERS.get(num_format, str)(number)
 
 
 def _parse_level(lvl: etree._Element) -> Level:
@@ -183,10 +200,10 @@ class Numbering:
             instance = ListInstance(_val(num.find(f"{W}abstractNumId"), "") or "")
             for override in num.findall(f"{W}lvlOverride"):
                 ilvl = _int_attr(override, "ilvl")
-                lvl = override.find(f"{W}lvl")
+                override_level = override.find(f"{W}lvl")
                 start = override.find(f"{W}startOverride")
-                if lvl is not None:
-                    instance.overrides[ilvl] = _parse_level(lvl)
+                if override_level is not None:
+                    instance.overrides[ilvl] = _parse_level(override_level)
                 elif start is not None:
                     instance.overrides[ilvl] = _int(start, 1)
             self.instances[num.get(f"{W}numId", "")] = instance

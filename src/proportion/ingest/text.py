@@ -28,18 +28,23 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         try:
             return data.decode(encoding)
         except LookupError as error:
-            raise InputError("P131", f"unknown text encoding {encoding!r}; use a name such as cp1252 "
-                             "or latin-1") from error
+            raise InputError(
+                "P131", f"unknown text encoding {encoding!r}; use a name such as cp1252 or latin-1"
+            ) from error
         except UnicodeDecodeError as error:
-            raise InputError("P130", f"the file is not valid {encoding} text (byte offset {error.start}); "
-                             "check --encoding") from error
+            raise InputError(
+                "P130", f"the file is not valid {encoding} text (byte offset {error.start}); check --encoding"
+            ) from error
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError("P130", f"the file is not UTF-8 text (invalid byte 0x{data[error.start]:02x} at "
-                         f"offset {error.start}); re-save it as UTF-8 or pass --encoding (e.g. cp1252)") from error
+        raise InputError(
+            "P130",
+            f"the file is not UTF-8 text (invalid byte 0x{data[error.start]:02x} at "
+            f"offset {error.start}); re-save it as UTF-8 or pass --encoding (e.g. cp1252)",
+        ) from error
 
 
 def normalise_newlines(text: str) -> str:
@@ -79,8 +84,13 @@ def text_blocks(text: str) -> list[Block]:
             continue
         start = line_start + len(line) - len(line.lstrip())
         end = line_start + len(line.rstrip())
-        joins_previous = (wrapped and not previous_blank and blocks and previous_length >= 0.7 * width
-                          and not _STARTS_ITEM.match(line))
+        joins_previous = (
+            wrapped
+            and not previous_blank
+            and blocks
+            and previous_length >= 0.7 * width
+            and not _STARTS_ITEM.match(line)
+        )
         if joins_previous:
             blocks[-1].end = end
         else:

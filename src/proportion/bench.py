@@ -1,0 +1,171 @@
+"""``proportion bench``: segmentation accuracy on the labelled corpus, and speed against the extraction floor.
+
+Speed is reported as a ratio to the raw text extraction of the same library on the same file, measured in the
+same run (best of ``repeat``), because this machine is noisy and absolute seconds are not comparable.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import time
+import zipfile
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+from rich.console import Console
+from rich.table import Table
+
+from proportion.errors import InputError
+from proportion.evaluation import Score, segmentation_benchmark
+from proportion.ingest import read_bytes
+from proportion.ingest.numbering import W
+from proportion.segment import segment
+
+WORDS_PER_PAGE = 500
+EXAMPLE = "ai-features-amendment.docx"
+
+
+def example_path() -> Path:
+    """The bundled example agreement (in the source tree, or installed with the package data)."""
+    here = Path(__file__).resolve()
+    for candidate in (
+        here.parents[2] / "examples" / EXAMPLE,
+        Path(str(resources.files("proportion"))) / "data" / EXAMPLE,
+    ):
+        if candidate.exists():
+            return candidate
+    raise InputError("P190", f"the example agreement {EXAMPLE} is not installed; run from a source checkout")
+
+
+def long_docx(pages: int) -> bytes:
+    """The example agreement's body repeated until it reaches ``pages`` pages of ~500 words."""
+    source = example_path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(source)) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    body = root.find(f"{W}body")
+    assert body is not None
+    content = [child for child in body if child.tag != f"{W}sectPr"]
+    section = body.find(f"{W}sectPr")
+    words = len(" ".join(str(part) for part in root.itertext()).split())
+    copies = max(1, round(pages * WORDS_PER_PAGE / max(words, 1)))
+    for _ in range(copies - 1):
+        for child in content:
+            element = copy.deepcopy(child)
+            if section is not None:
+                section.addprevious(element)
+            else:
+                body.append(element)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def long_pdf(docx: bytes) -> bytes:
+    """A PDF of the same agreement text, with a running header and page numbers, made with fpdf2."""
+    try:
+        from fpdf import FPDF
+    except ImportError as error:
+        raise InputError("P191", "the PDF benchmark needs fpdf2: pip install 'proportion[dev]'") from error
+    document = read_bytes(docx, ".docx")
+
+    class Agreement(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 8, "CONFIDENTIAL - AI Features Amendment", align="C")
+            self.ln(10)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 10, f"Page {self.page_no()}", align="C")
+
+    pdf = Agreement()
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for block in document.blocks:
+        line = document.text[block.start : block.end].replace("\t", " ")
+        pdf.multi_cell(0, 5, line.encode("latin-1", "replace").decode("latin-1"))
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def _best(function: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _docx_floor(data: bytes) -> str:
+    """lxml's plain text of document.xml: the least any DOCX reader on lxml must do."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return "".join(str(part) for part in etree.fromstring(package.read("word/document.xml")).itertext())
+
+
+def _python_docx_text(data: bytes) -> str:
+    """python-docx's paragraph text: what most DOCX tools do (it has no numbers and drops insertions)."""
+    from docx import Document
+
+    return "\n".join(paragraph.text for paragraph in Document(io.BytesIO(data)).paragraphs)
+
+
+def speed_rows(pages: int, repeat: int) -> list[tuple[str, str, int, float, float, float]]:
+    """(format, baseline, clauses, seconds file->clauses, baseline seconds, ratio) for a long DOCX and PDF."""
+    from proportion.ingest.pdf import raw_pdf_text
+
+    docx = long_docx(pages)
+    pdf = long_pdf(docx)
+    cases: list[tuple[str, bytes, str, Callable[[bytes], str]]] = [
+        ("docx", docx, "lxml text of document.xml", _docx_floor),
+        ("docx", docx, "python-docx paragraph text", _python_docx_text),
+        ("pdf", pdf, "pypdfium2 raw text", raw_pdf_text),
+    ]
+    rows = []
+    for name, data, baseline, floor in cases:
+        suffix = f".{name}"
+        clauses = len(segment(read_bytes(data, suffix)))
+        ours = _best(lambda data=data, suffix=suffix: segment(read_bytes(data, suffix)), repeat)  # type: ignore[misc]
+        base = _best(lambda data=data, floor=floor: floor(data), repeat)  # type: ignore[misc]
+        rows.append((name, baseline, clauses, ours, base, ours / base))
+    return rows
+
+
+def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> None:
+    corpus, labels = shared / "corpus" / "open", shared / "data" / "ai_clauses" / "clauses.jsonl"
+    if corpus.is_dir() and labels.exists():
+        table = Table(title="Clause boundaries against ai_clauses/clauses.jsonl")
+        for column in ("document", "precision", "recall", "F1"):
+            table.add_column(column, justify="left" if column == "document" else "right")
+        total = Score()
+        for result in segmentation_benchmark(corpus, labels):
+            total.add(result.score)
+            score = result.score
+            table.add_row(result.document, f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}")
+        table.add_row(
+            "all documents (micro)",
+            f"{total.precision:.3f}",
+            f"{total.recall:.3f}",
+            f"{total.f1:.3f}",
+            style="bold",
+        )
+        console.print(table)
+    else:
+        console.print(
+            f"[yellow]No labelled corpus at {shared}; skipping the boundary benchmark (use --shared PATH).[/yellow]"
+        )
+    speed = Table(title=f"Speed: a {pages}-page agreement to clauses (best of {repeat}, one core)")
+    for column in ("format", "clauses", "seconds to clauses", "raw extraction baseline", "baseline s", "ratio"):
+        speed.add_column(column, justify="left" if column == "raw extraction baseline" else "right")
+    for name, baseline, clauses, seconds, base, ratio in speed_rows(pages, repeat):
+        speed.add_row(name, str(clauses), f"{seconds:.3f}", baseline, f"{base:.3f}", f"{ratio:.2f}×")
+    console.print(speed)

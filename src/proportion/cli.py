@@ -1,0 +1,196 @@
+"""The ``proportion`` command.
+
+Exit status (``shared/spec/interfaces.md``): 0 done; 1 reviewed and findings at or above ``--fail-on`` exist;
+2 bad input or usage, with one line on stderr and nothing written at ``--output``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TextIO
+
+import typer
+from rich.console import Console
+
+from proportion import __version__
+from proportion.errors import InputError
+from proportion.ingest.base import MIB, Limits
+
+app = typer.Typer(
+    name="proportion",
+    help="Read, classify and negotiate technology and AI agreements with proportion. Runs offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Side(StrEnum):
+    customer = "customer"
+    vendor = "vendor"
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    """One line on stderr, then exit: the contract for bad input."""
+    sys.stderr.write(f"proportion: error: {message}\n")
+    raise typer.Exit(status)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it, so a failure never leaves half a file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        fail(f"cannot write {path}: folder {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"proportion {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """proportion: read an agreement into its clauses, classify them and review them for the side you act for."""
+
+
+def _limits(max_file_mb: float, max_unzipped_mb: float) -> Limits:
+    return Limits(max_file_bytes=int(max_file_mb * MIB), max_unzipped_bytes=int(max_unzipped_mb * MIB))
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="The agreement: DOCX, PDF, HTML, Markdown or text.", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here instead of the terminal.")
+    ] = None,
+    side: Annotated[Side, typer.Option(help="The party you act for.")] = Side.customer,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of a text file that is not UTF-8, e.g. cp1252.")
+    ] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this.")] = 50.0,
+    max_unzipped_mb: Annotated[float, typer.Option(help="Refuse DOCX packages that unpack to more.")] = 200.0,
+) -> None:
+    """Review one agreement: its clauses with numbers and headings, its defined terms and document facts."""
+    from proportion.pipeline import review as run_review
+    from proportion.render import RENDERERS
+
+    try:
+        result = run_review(file, side=side.value, limits=_limits(max_file_mb, max_unzipped_mb), encoding=encoding)
+    except InputError as error:
+        fail(f"{file}: {error}")
+    rendered = RENDERERS[format.value](result)
+    if output is None:
+        if isinstance(rendered, bytes):
+            fail("this format is binary; give --output PATH")
+        Console(soft_wrap=isinstance(rendered, str)).print(rendered, markup=False, highlight=False)
+        return
+    if isinstance(rendered, str):
+        data = rendered.encode("utf-8")
+    elif isinstance(rendered, bytes):
+        data = rendered
+    else:
+        buffer = io.StringIO()
+        Console(file=buffer, width=120, no_color=True, force_terminal=False).print(rendered)
+        data = buffer.getvalue().encode("utf-8")
+    write_atomically(output, data)
+
+
+def _read_jsonl(stream: TextIO) -> Iterator[tuple[str, str]]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            fail(f'line {number} is not JSON ({error.msg}); expected {{"id": ..., "text": ...}} per line')
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+            fail(f'line {number} needs an "id" and a string "text"')
+        yield str(record["id"]), record["text"]
+
+
+@app.command()
+def classify(
+    file: Annotated[str, typer.Argument(help='JSON Lines of {"id", "text"} clauses, or - for stdin.')] = "-",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSON Lines here.")] = None,
+) -> None:
+    """Classify clauses given as JSON Lines; writes one result per line, in the same order.
+
+    Labels stay empty until the classifier lands; the format is the stable one of interfaces.md.
+    """
+    from proportion.classify import classify_texts
+
+    try:
+        stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        fail(f"{file}: cannot be read ({error.strerror})")
+    with stream:
+        try:
+            records = list(_read_jsonl(stream))
+        except UnicodeDecodeError:
+            fail(f"{file}: not UTF-8 text")
+    results = classify_texts([text for _, text in records])
+    lines = [
+        json.dumps({"id": record_id, **result}, ensure_ascii=False)
+        for (record_id, _), result in zip(records, results, strict=True)
+    ]
+    data = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        write_atomically(output, data)
+
+
+@app.command()
+def bench(
+    shared: Annotated[Path, typer.Option(help="The shared folder with corpus/open and data/ai_clauses.")] = Path(
+        "../shared"
+    ),
+    pages: Annotated[int, typer.Option(help="Length of the generated agreement to time.")] = 50,
+    repeat: Annotated[int, typer.Option(help="Timing repetitions; the best is kept.")] = 5,
+) -> None:
+    """Measure segmentation accuracy on the labelled corpus and speed on a long agreement."""
+    from proportion.bench import run_bench
+
+    try:
+        run_bench(shared, pages=pages, repeat=repeat, console=Console())
+    except InputError as error:
+        fail(str(error))
+
+
+def run() -> None:
+    """Entry point that turns unexpected failures into one line (set PROPORTION_DEBUG=1 for a traceback)."""
+    try:
+        app()
+    except Exception as error:  # pragma: no cover - last-resort guard
+        if os.environ.get("PROPORTION_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"proportion: internal error: {type(error).__name__}: {error} (set PROPORTION_DEBUG=1 for details)\n"
+        )
+        sys.exit(70)

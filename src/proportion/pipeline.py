@@ -1,0 +1,49 @@
+"""The review pipeline: ingest -> segment (-> classify -> assess -> propose, as they land) -> Review."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from proportion.ingest import Limits, load_bytes, read_bytes
+from proportion.models import DocumentInfo, Review, SourceDocument
+from proportion.segment import segment
+from proportion.terms import defined_terms
+
+
+def review_document(document: SourceDocument, path: str, sha256: str, side: str = "customer") -> Review:
+    """Run every stage after ingest on a document already read."""
+    clauses = segment(document)
+    return Review(
+        document=DocumentInfo(
+            path=path,
+            sha256=sha256,
+            format=document.format,
+            title=document.title,
+            text=document.text,
+            facts=document.facts,
+        ),
+        context={"side": side},
+        clauses=clauses,
+        defined_terms=defined_terms(document.text, clauses),
+    )
+
+
+def review(
+    path: str | Path, *, side: str = "customer", limits: Limits | None = None, encoding: str | None = None
+) -> Review:
+    """Review one agreement file. Raises :class:`proportion.errors.InputError` for input that cannot be read."""
+    return review_bytes(load_bytes(path, limits), str(path), side=side, limits=limits, encoding=encoding)
+
+
+def review_bytes(
+    data: bytes,
+    name: str,
+    *,
+    side: str = "customer",
+    limits: Limits | None = None,
+    encoding: str | None = None,
+) -> Review:
+    """Review an agreement held in memory; ``name`` supplies the extension hint and the reported path."""
+    document = read_bytes(data, Path(name).suffix, limits, encoding)
+    return review_document(document, name, hashlib.sha256(data).hexdigest(), side)
