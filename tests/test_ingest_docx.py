@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
-from docx_builder import legal_outline_docx
 
 from proportion.ingest import read_document
 from proportion.ingest.numbering import format_number, letter, roman
 from proportion.models import BlockKind, SourceDocument
+
+from conftest import EXAMPLE
+from docx_builder import legal_outline_docx
 
 
 def _lines(document: SourceDocument) -> list[str]:

@@ -11,6 +11,12 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
+from proportion.errors import InputError
+from proportion.ingest import pdf as pdf_module
+from proportion.ingest.base import Limits
+from proportion.ingest.pdf import raw_pdf_text, read_pdf
+from proportion.models import SourceDocument
+
 from pdf_fixtures import (
     HEADER,
     HYPHEN_LINES,
@@ -25,11 +31,6 @@ from pdf_fixtures import (
     write_image_only_pdf,
     write_truncated_pdf,
 )
-from proportion.errors import InputError
-from proportion.ingest import pdf as pdf_module
-from proportion.ingest.base import Limits
-from proportion.ingest.pdf import raw_pdf_text, read_pdf
-from proportion.models import SourceDocument
 
 SECTIONS = 10
 CLAUSE_NUMBER = re.compile(r"^\d+\.\d+ ")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, LABELS
-from docx_builder import legal_outline_docx
 
 from proportion.evaluation import Score, segmentation_benchmark
 from proportion.ingest import read_bytes, read_document
 from proportion.models import Clause
 from proportion.segment import looks_like_heading, parse_number, segment, split_inline_heading
+
+from conftest import EXAMPLE, LABELS
+from docx_builder import legal_outline_docx
 
 
 def _clauses(path: Path) -> list[Clause]:

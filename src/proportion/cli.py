@@ -51,16 +51,32 @@ def fail(message: str, status: int = 2) -> NoReturn:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it, so a failure never leaves half a file."""
     directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        fail(f"cannot write {_printable(path)}: it is a directory; give a file path")
     if not directory.is_dir():
-        fail(f"cannot write {path}: folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        fail(f"cannot write {_printable(path)}: folder {_printable(directory)} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as error:
+        fail(f"cannot write {_printable(path)} ({error.strerror})")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        fail(f"cannot write {_printable(path)} ({error.strerror})")
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _printable(path: Path | str) -> str:
+    """A path safe to print on one line (control characters escaped)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(path))
 
 
 def _version(value: bool) -> None:
@@ -103,7 +119,7 @@ def review(
     try:
         result = run_review(file, side=side.value, limits=_limits(max_file_mb, max_unzipped_mb), encoding=encoding)
     except InputError as error:
-        fail(f"{file}: {error}")
+        fail(f"{_printable(file)}: {error}")
     rendered = RENDERERS[format.value](result)
     if output is None:
         if isinstance(rendered, bytes):

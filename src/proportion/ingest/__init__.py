@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import stat
 from pathlib import Path
 
 from proportion.errors import InputError
-from proportion.ingest.base import Limits
+from proportion.ingest.base import MIB, Limits
 from proportion.models import SourceDocument
 
 __all__ = ["READERS", "Limits", "load_bytes", "read_bytes", "read_document", "sniff"]
@@ -93,11 +94,7 @@ def read_bytes(
     if not data.strip():
         raise InputError("P100", "the file is empty; nothing to review")
     if len(data) > limits.max_file_bytes:
-        raise InputError(
-            "P102",
-            f"the file is {len(data) / 1_000_000:.1f} MB, over the "
-            f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb",
-        )
+        raise _too_large(len(data), limits)
     document_format = sniff(data, suffix)
     module_name, function_name = READERS[document_format].split(":")
     reader = getattr(importlib.import_module(module_name), function_name)
@@ -109,27 +106,35 @@ def read_bytes(
     return document
 
 
+def _too_large(size: int, limits: Limits) -> InputError:
+    return InputError(
+        "P102",
+        f"the file is {size / MIB:.1f} MiB, over the {limits.max_file_bytes / MIB:g} MiB limit; "
+        "raise it with --max-file-mb",
+    )
+
+
 def load_bytes(path: str | Path, limits: Limits | None = None) -> bytes:
-    """The bytes of a file, refusing what is not a readable regular file or is over the size limit."""
+    """The bytes of a regular file, never reading more than the size limit (devices and pipes are refused)."""
     path = Path(path)
     limits = limits or Limits()
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError("P104", f"{path} is a directory; give the path of one agreement file")
-        if size > limits.max_file_bytes:
-            raise InputError(
-                "P102",
-                f"the file is {size / 1_000_000:.1f} MB, over the "
-                f"{limits.max_file_bytes / 1_000_000:.0f} MB limit; raise it with --max-file-mb",
-            )
-        return path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("P104", "it is a directory; give the path of one agreement file")
+        if not stat.S_ISREG(mode):
+            raise InputError("P104", "it is not a regular file (a device or pipe?); give an agreement file")
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_file_bytes + 1)
     except FileNotFoundError as error:
-        raise InputError("P104", f"{path} does not exist; check the path") from error
+        raise InputError("P104", "the file does not exist; check the path") from error
     except PermissionError as error:
-        raise InputError("P104", f"{path} cannot be read (permission denied)") from error
+        raise InputError("P104", "the file cannot be read (permission denied)") from error
     except OSError as error:
-        raise InputError("P104", f"{path} cannot be read ({error.strerror or error})") from error
+        raise InputError("P104", f"the file cannot be read ({error.strerror or error})") from error
+    if len(data) > limits.max_file_bytes:
+        raise _too_large(path.stat().st_size, limits)
+    return data
 
 
 def read_document(path: str | Path, limits: Limits | None = None, encoding: str | None = None) -> SourceDocument:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from proportion.errors import InputError
-from proportion.ingest.base import Limits, TextBuilder
+from proportion.ingest.base import MIB, Limits, TextBuilder
 from proportion.ingest.numbering import Numbering, StyleSheet, W
 from proportion.models import BlockKind, SourceDocument
 
@@ -59,8 +59,8 @@ class Package:
         if total > limits.max_unzipped_bytes:
             raise InputError(
                 "P112",
-                f"the DOCX would unpack to {total // 1_000_000} MB "
-                f"(limit {limits.max_unzipped_bytes // 1_000_000} MB); it may be a zip bomb — "
+                f"the DOCX would unpack to {total / MIB:.0f} MiB "
+                f"(limit {limits.max_unzipped_bytes / MIB:g} MiB); it may be a zip bomb — "
                 "refusing to open it (raise --max-unzipped-mb if it is genuine)",
             )
         worst = max((m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1_000_000), default=0.0)
@@ -87,18 +87,19 @@ class Package:
             return None
         data = self.read(name)
         if b"<!" in data and _DTD.search(data):
-            raise InputError(
-                "P113",
-                f"the DOCX part {name} declares a DTD or entities, which Word never "
-                "writes; refusing to read it (possible XXE or entity-expansion attack)",
-            )
+            raise _dtd_refused(name)
         try:
-            return etree.fromstring(data, _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as error:
             raise InputError(
                 "P110",
                 f"the DOCX is damaged (part {name} is not well-formed XML); re-save it from Word and try again",
             ) from error
+        docinfo = root.getroottree().docinfo
+        if docinfo.internalDTD is not None or docinfo.system_url or docinfo.public_id:
+            # The byte check above misses a DTD in a UTF-16 part; the parsed tree does not.
+            raise _dtd_refused(name)
+        return root
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type suffix, part name) for one part ("" for the package)."""
@@ -115,6 +116,14 @@ class Package:
             rel_type = rel.get("Type", "")
             out[rel.get("Id", "")] = (rel_type[rel_type.rfind("/") :], name)
         return out
+
+
+def _dtd_refused(name: str) -> InputError:
+    return InputError(
+        "P113",
+        f"the DOCX part {name} declares a DTD or entities, which Word never writes; "
+        "refusing to read it (possible XXE or entity-expansion attack)",
+    )
 
 
 def _part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
@@ -245,11 +254,11 @@ def read_docx(data: bytes, limits: Limits) -> SourceDocument:
     package = Package(data, limits)
     main_part = _part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
     document = package.xml(main_part)
-    if document is None:
+    if document is None or document.tag != f"{W}document":
         raise InputError(
             "P111",
-            "the file is a zip package but not a Word document (no main document part); "
-            "open it in Word and save as .docx",
+            "the file is an Office package but not a Word document (a spreadsheet or presentation?); "
+            "save the agreement as .docx, .pdf, .html, .md or .txt",
         )
     rels = package.relationships(main_part)
     styles = StyleSheet(package.xml(_part_by_type(rels, "/styles") or ""))

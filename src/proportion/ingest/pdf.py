@@ -26,6 +26,7 @@ import io
 import logging
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -82,12 +83,14 @@ _PAGE_NUMBER = re.compile(
 _DIGITS = re.compile(r"\d+")
 _HYPHENATED = re.compile(r"[^\W\d_](?:-|\xad)$")
 _LINE_BREAK = re.compile("\r\n|[\r\n\ufffe]")
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _WORD_END = re.compile(r"[^\W\d_]+$")
 _WORD_START = re.compile(r"[^\W\d_]+")
 # Control characters other than whitespace (which collapses to one space) and \x02, PDFium's soft hyphen.
 _CONTROL = dict.fromkeys([0, 1, *range(3, 9), *range(14, 28), 0x7F, 0xFEFF, 0xFFFF], None)
 _SOFT_HYPHENS = ("\xad", "\x02")
+
+# PDFium is not thread-safe; a reader called from worker threads must not enter it twice at once.
+_PDFIUM_LOCK = threading.Lock()
 
 _FURNITURE_LINES = 3  # how many lines at the top and at the bottom of a page may be header or footer
 _SHORT = 0.8  # a line is short when it fills less than this share of the page's typical width
@@ -282,15 +285,16 @@ def _pypdf_pages(reader: PdfReader) -> list[list[_Line]]:
 # --- page furniture -----------------------------------------------------------------------------------------
 
 
-def _edge_indexes(lines: list[_Line]) -> set[int]:
-    """Indexes of the lines that may be a header or footer: first and last in reading order and by height."""
-    count = len(lines)
-    edge = set(range(min(_FURNITURE_LINES, count))) | set(range(max(0, count - _FURNITURE_LINES), count))
-    if count and all(line.size for line in lines):
-        by_height = sorted(range(count), key=lambda i: lines[i].base)
-        edge.update(by_height[:_FURNITURE_LINES])
-        edge.update(by_height[-_FURNITURE_LINES:])
-    return edge
+def _edges(lines: list[_Line]) -> tuple[list[int], list[int]]:
+    """The indexes of the lines that may be a header or a footer, each list from the page's edge inwards.
+
+    Lines are ordered by height when every line has geometry (a header may come last in the text layer),
+    else in reading order.
+    """
+    order = list(range(len(lines)))
+    if lines and all(line.size for line in lines):
+        order.sort(key=lambda i: -lines[i].base)
+    return order[:_FURNITURE_LINES], order[::-1][:_FURNITURE_LINES]
 
 
 def _furniture_key(text: str) -> str:
@@ -307,26 +311,33 @@ def _is_page_number(text: str, page_count: int) -> bool:
 
 
 def _remove_furniture(pages: list[list[_Line]]) -> tuple[list[list[_Line]], int]:
-    """Drop running headers, footers and page numbers; returns the pages and how many lines went."""
+    """Drop running headers, footers and page numbers; returns the pages and how many lines went.
+
+    Lines are peeled from each edge of the page inwards and the peeling stops at the first line that is not
+    furniture, so body text is never taken from between two kept lines.
+    """
     page_count = len(pages)
-    edges = [_edge_indexes(lines) for lines in pages]
+    edges = [_edges(lines) for lines in pages]
     seen: Counter[str] = Counter()
-    for lines, edge in zip(pages, edges, strict=True):
-        seen.update({_furniture_key(lines[i].text) for i in edge})
+    for lines, (top, bottom) in zip(pages, edges, strict=True):
+        seen.update({_furniture_key(lines[i].text) for i in (*top, *bottom)})
     threshold = max(3, math.ceil(page_count / 2))
     repeated = {key for key, pages_with_key in seen.items() if pages_with_key >= threshold}
+
+    def furniture(line: _Line) -> bool:
+        return _furniture_key(line.text) in repeated or _is_page_number(line.text, page_count)
+
     removed = 0
     kept_pages: list[list[_Line]] = []
-    for lines, edge in zip(pages, edges, strict=True):
-        kept: list[_Line] = []
-        for index, line in enumerate(lines):
-            if index in edge and (
-                _furniture_key(line.text) in repeated or _is_page_number(line.text, page_count)
-            ):
-                removed += 1
-                continue
-            kept.append(line)
-        kept_pages.append(kept)
+    for lines, (top, bottom) in zip(pages, edges, strict=True):
+        dropped: set[int] = set()
+        for side in (top, bottom):
+            for index in side:
+                if index not in dropped and not furniture(lines[index]):
+                    break
+                dropped.add(index)
+        removed += len(dropped)
+        kept_pages.append([line for index, line in enumerate(lines) if index not in dropped])
     return kept_pages, removed
 
 
@@ -430,11 +441,12 @@ class _Dehyphenator:
 
     PDFium flags every hyphen at a line end before a letter, real or not, so the document decides: the
     hyphen goes only if the joined word appears elsewhere in the document and the hyphenated one does not.
+    (A substring test on the lower-cased text: fast, and a joined form inside a longer word still counts.)
     """
 
     def __init__(self, pages: list[list[_Line]]) -> None:
         self._pages = pages
-        self._words: set[str] | None = None
+        self._text: str | None = None
 
     def glue(self, head: str, tail: str) -> str:
         """What goes between ``head`` (ending just before the hyphen) and ``tail``: "-" or ""."""
@@ -442,13 +454,11 @@ class _Dehyphenator:
         after = _WORD_START.match(tail)
         if not before or not after or after.group()[0].isupper():
             return "-"
-        if self._words is None:
-            self._words = {
-                word.lower() for lines in self._pages for line in lines for word in _WORD.findall(line.text)
-            }
+        if self._text is None:
+            self._text = "\n".join(line.text for lines in self._pages for line in lines).lower()
         joined = (before.group() + after.group()).lower()
         hyphenated = f"{before.group()}-{after.group()}".lower()
-        return "" if joined in self._words and hyphenated not in self._words else "-"
+        return "" if joined in self._text and hyphenated not in self._text else "-"
 
 
 def _paragraphs(pages: list[list[_Line]]) -> Iterable[tuple[str, _Line]]:
@@ -494,17 +504,18 @@ def _joiner(previous: _Line, line: _Line, parts: list[str], dehyphenate: _Dehyph
 
 def _extract(data: bytes, limits: Limits) -> tuple[list[list[_Line]], str]:
     """The lines of every page and the extractor that gave them: PDFium, else pypdf."""
-    document, _ = _open_pdfium(data)
-    if document is not None:
-        try:
-            _check_pages(len(document), limits)
-            return _pdfium_pages(document), "pypdfium2"
-        except InputError:
-            raise
-        except Exception:  # a page PDFium cannot parse: let pypdf try the whole file
-            pass
-        finally:
-            document.close()
+    with _PDFIUM_LOCK:
+        document, _ = _open_pdfium(data)
+        if document is not None:
+            try:
+                _check_pages(len(document), limits)
+                return _pdfium_pages(document), "pypdfium2"
+            except InputError:
+                raise
+            except Exception:  # a page PDFium cannot parse: let pypdf try the whole file
+                pass
+            finally:
+                document.close()
     with _quiet_pypdf():
         reader = _open_pypdf(data)
         _check_pages(len(reader.pages), limits)
@@ -542,17 +553,18 @@ def read_pdf(data: bytes, limits: Limits) -> SourceDocument:
 
 def raw_pdf_text(data: bytes) -> str:
     """The bare pypdfium2 text of every page joined by newlines: the benchmark's floor, with no processing."""
-    document, cause = _open_pdfium(data)
-    if document is None:
-        raise InputError("P120", _DAMAGED_MESSAGE) from cause
-    try:
-        parts: list[str] = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            parts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return "\n".join(parts)
-    finally:
-        document.close()
+    with _PDFIUM_LOCK:
+        document, cause = _open_pdfium(data)
+        if document is None:
+            raise InputError("P120", _DAMAGED_MESSAGE) from cause
+        try:
+            parts: list[str] = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                parts.append(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            return "\n".join(parts)
+        finally:
+            document.close()
