@@ -209,8 +209,7 @@ CONTENT: Final[tuple[Block, ...]] = (
     ),
     definition(
         "Authorised User",
-        "means an employee or contractor of Customer whom Customer permits to use the Services under the "
-        "Agreement.",
+        "means an employee or contractor of Customer whom Customer permits to use the Services under the Agreement.",
     ),
     definition(
         "Customer Data",
@@ -308,7 +307,7 @@ CONTENT: Final[tuple[Block, ...]] = (
     section(
         "AI Documentation",
         "Vendor will make available documentation describing the intended purpose, main capabilities and "
-        "known limitations of each AI Feature and the types of Model used to provide it (the \"AI "
+        'known limitations of each AI Feature and the types of Model used to provide it (the "AI '
         'Documentation"), and will keep the AI Documentation reasonably up to date.',
     ),
     # ---------------------------------------------------------------------------------------------- 3
@@ -590,8 +589,7 @@ CONTENT: Final[tuple[Block, ...]] = (
     ),
     section(
         "Exclusions",
-        "Vendor has no obligation under Section 12.1 for any IP Claim to the extent that it arises from or "
-        "relates to:",
+        "Vendor has no obligation under Section 12.1 for any IP Claim to the extent that it arises from or relates to:",
     ),
     item("Inputs, Customer Data or Customer Content;"),
     item(
@@ -848,9 +846,7 @@ def _abstract_num_xml(abstract_id: int, nsid: str, name: str, levels: Sequence[L
         f'<w:nsid w:val="{nsid}"/>'
         '<w:multiLevelType w:val="multilevel"/>'
         f'<w:tmpl w:val="{nsid[::-1]}"/>'
-        f'<w:name w:val="{name}"/>'
-        + "".join(_level_xml(level) for level in levels)
-        + "</w:abstractNum>"
+        f'<w:name w:val="{name}"/>' + "".join(_level_xml(level) for level in levels) + "</w:abstractNum>"
     )
 
 
@@ -1028,9 +1024,7 @@ def add_marked_text(document: DocxDocument, paragraph: Paragraph, text: str) -> 
             _revision("del", paragraph.add_run(token[2:-2]))
         elif token.startswith("[["):
             anchor = paragraph.add_run(token[2:-2])
-            comment = document.add_comment(
-                anchor, text=COMMENT_TEXT, author=REVIEWER, initials=REVIEWER_INITIALS
-            )
+            comment = document.add_comment(anchor, text=COMMENT_TEXT, author=REVIEWER, initials=REVIEWER_INITIALS)
             comment._comment_elm.date = COMMENT_TIME
         else:
             paragraph.add_run(token)
@@ -1065,8 +1059,12 @@ def add_signature_block(document: DocxDocument) -> None:
         first = cell.paragraphs[0]
         first.alignment = WD_ALIGN_PARAGRAPH.LEFT
         first.add_run(party).bold = True
-        for line in ("Signature: ______________________", "Name: ___________________________",
-                     "Title: ____________________________", "Date: ____________________________"):
+        for line in (
+            "Signature: ______________________",
+            "Name: ___________________________",
+            "Title: ____________________________",
+            "Date: ____________________________",
+        ):
             paragraph = cell.add_paragraph(line)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 

@@ -35,9 +35,7 @@ def legal_outline_docx(path: Path, *, restart_second_list: bool = True) -> Path:
     numbering.insert(1, parse_xml(f'<w:abstractNum {W_NS} w:abstractNumId="91">{simple}</w:abstractNum>'))
     numbering.append(parse_xml(f'<w:num {W_NS} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
     numbering.append(parse_xml(f'<w:num {W_NS} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
-    override = (
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart_second_list else ""
-    )
+    override = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if restart_second_list else ""
     numbering.append(parse_xml(f'<w:num {W_NS} w:numId="92"><w:abstractNumId w:val="91"/>{override}</w:num>'))
     heading_style = document.styles["Heading 1"].element
     ppr = heading_style.get_or_add_pPr()
@@ -61,15 +59,11 @@ def legal_outline_docx(path: Path, *, restart_second_list: bool = True) -> Path:
     numbered("regulatory requests.", 90, 3)
     numbered("Vendor will delete Input within thirty days.", 90, 1)
     paragraph = document.add_paragraph()
-    paragraph._p.append(
-        parse_xml(
-            f'<w:r {W_NS}><w:t xml:space="preserve">Notice must be given within </w:t></w:r>'
-        )
-    )
+    paragraph._p.append(parse_xml(f'<w:r {W_NS}><w:t xml:space="preserve">Notice must be given within </w:t></w:r>'))
     paragraph._p.append(
         parse_xml(
             f'<w:del {W_NS} w:id="1" w:author="Counsel A" w:date="2026-01-01T00:00:00Z">'
-            '<w:r><w:delText>seventy-two</w:delText></w:r></w:del>'
+            "<w:r><w:delText>seventy-two</w:delText></w:r></w:del>"
         )
     )
     paragraph._p.append(

@@ -175,3 +175,25 @@ def write_truncated_pdf(directory: Path) -> Path:
     path = Path(directory) / "truncated.pdf"
     path.write_bytes(data[: len(data) // 2])
     return path
+
+
+LATE_HEADER = "Acme / Example - Master Services Agreement (draft 3)"
+
+
+def header_drawn_last_pdf_bytes(pages: int = 4) -> bytes:
+    """Pages whose running header is drawn after the body, so it comes last in the text layer, and whose
+    footer is a bare "- N -" page number."""
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.set_auto_page_break(False)
+    for page in range(1, pages + 1):
+        pdf.add_page()
+        pdf.set_y(30)
+        for clause in range(1, 5):
+            pdf.multi_cell(0, 5.5, _clause_text(page, clause), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        pdf.set_xy(10, 8)
+        pdf.cell(0, 5, LATE_HEADER)
+        pdf.set_xy(10, 280)
+        pdf.cell(0, 5, f"- {page} -", align="C")
+    return bytes(pdf.output())

@@ -107,9 +107,10 @@ def with_doctype(document_xml: bytes, doctype: bytes, entity: bytes) -> bytes:
 def zip_of_one_member(path: Path, name: str, size_mib: int, fill: bytes) -> Path:
     """A zip whose only member ``name`` unpacks to ``size_mib`` MiB of ``fill``, written 1 MiB at a time."""
     chunk = fill * (MIB // len(fill))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open(
-        name, "w", force_zip64=True
-    ) as stream:
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w", force_zip64=True) as stream,
+    ):
         for _ in range(size_mib):
             stream.write(chunk)
     return path
@@ -194,8 +195,9 @@ def make_truncated_docx(directory: Path) -> Path:
 
 
 def make_corrupt_docx(directory: Path) -> Path:
-    data = rewrite_docx(docx_bytes(), "word/document.xml",
-                        lambda xml: xml[: len(xml) // 2] + b"<w:p><w:r><w:t>unclosed & broken")
+    data = rewrite_docx(
+        docx_bytes(), "word/document.xml", lambda xml: xml[: len(xml) // 2] + b"<w:p><w:r><w:t>unclosed & broken"
+    )
     path = directory / "contract.docx"
     path.write_bytes(data)
     return path

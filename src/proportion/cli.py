@@ -94,8 +94,12 @@ def main(
     """proportion: read an agreement into its clauses, classify them and review them for the side you act for."""
 
 
-def _limits(max_file_mb: float, max_unzipped_mb: float) -> Limits:
-    return Limits(max_file_bytes=int(max_file_mb * MIB), max_unzipped_bytes=int(max_unzipped_mb * MIB))
+def _limits(max_file_mb: float, max_unzipped_mb: float, max_pdf_pages: int) -> Limits:
+    return Limits(
+        max_file_bytes=int(max_file_mb * MIB),
+        max_unzipped_bytes=int(max_unzipped_mb * MIB),
+        max_pdf_pages=max_pdf_pages,
+    )
 
 
 @app.command()
@@ -111,13 +115,16 @@ def review(
     ] = None,
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this.")] = 50.0,
     max_unzipped_mb: Annotated[float, typer.Option(help="Refuse DOCX packages that unpack to more.")] = 200.0,
+    max_pdf_pages: Annotated[int, typer.Option(help="Refuse PDFs with more pages.")] = 2000,
 ) -> None:
     """Review one agreement: its clauses with numbers and headings, its defined terms and document facts."""
     from proportion.pipeline import review as run_review
     from proportion.render import RENDERERS
 
     try:
-        result = run_review(file, side=side.value, limits=_limits(max_file_mb, max_unzipped_mb), encoding=encoding)
+        result = run_review(
+            file, side=side.value, limits=_limits(max_file_mb, max_unzipped_mb, max_pdf_pages), encoding=encoding
+        )
     except InputError as error:
         fail(f"{_printable(file)}: {error}")
     rendered = RENDERERS[format.value](result)

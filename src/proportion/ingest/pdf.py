@@ -69,10 +69,56 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # Words that do not end a heading: a line ending in one of them continues on the next line.
 _CONNECTORS = frozenset(
     {
-        "a", "after", "all", "an", "and", "any", "are", "as", "at", "be", "before", "between", "by", "each",
-        "for", "from", "if", "in", "including", "into", "is", "its", "may", "must", "no", "not", "of", "on",
-        "or", "other", "our", "per", "shall", "such", "than", "that", "the", "their", "these", "this", "those",
-        "to", "under", "upon", "which", "will", "with", "within", "without", "your",
+        "a",
+        "after",
+        "all",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "before",
+        "between",
+        "by",
+        "each",
+        "for",
+        "from",
+        "if",
+        "in",
+        "including",
+        "into",
+        "is",
+        "its",
+        "may",
+        "must",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "other",
+        "our",
+        "per",
+        "shall",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "these",
+        "this",
+        "those",
+        "to",
+        "under",
+        "upon",
+        "which",
+        "will",
+        "with",
+        "within",
+        "without",
+        "your",
     }
 )
 _PAGE_NUMBER = re.compile(
@@ -96,15 +142,9 @@ _FURNITURE_LINES = 3  # how many lines at the top and at the bottom of a page ma
 _SHORT = 0.8  # a line is short when it fills less than this share of the page's typical width
 _GAP = 1.35  # a vertical gap opens a paragraph when the pitch exceeds this multiple of the typical pitch
 
-_PASSWORD_MESSAGE = (
-    "the PDF is password-protected; remove the password (e.g. print to a new PDF) and try again"
-)
-_NO_TEXT_MESSAGE = (
-    "the PDF has no text layer (scanned image?); OCR is not supported yet — export a text PDF or DOCX"
-)
-_DAMAGED_MESSAGE = (
-    "the PDF is damaged or incomplete and cannot be read; re-download or re-export it and try again"
-)
+_PASSWORD_MESSAGE = "the PDF is password-protected; remove the password (e.g. print to a new PDF) and try again"
+_NO_TEXT_MESSAGE = "the PDF has no text layer (scanned image?); OCR is not supported yet — export a text PDF or DOCX"
+_DAMAGED_MESSAGE = "the PDF is damaged or incomplete and cannot be read; re-download or re-export it and try again"
 
 
 @dataclass(slots=True)
@@ -424,8 +464,7 @@ def _breaks(previous: _Line, line: _Line, previous_starts: bool, gap: float) -> 
             return True
         if line.left < previous.left - tolerance and not previous_starts:
             return True  # outdent: the previous block had a hanging or block indent
-        if (line.left > previous.left + tolerance and _ends_sentence(previous.text)
-                and not _MARKER.match(previous.text)):
+        if line.left > previous.left + tolerance and _ends_sentence(previous.text) and not _MARKER.match(previous.text):
             return True  # first-line indent
     ends = _ends_sentence(previous.text)
     if previous.short and (ends or _heading_like(previous) or line.text[0].isupper()):
@@ -546,7 +585,7 @@ def read_pdf(data: bytes, limits: Limits) -> SourceDocument:
     facts: dict[str, object] = {"pages": page_count, "extractor": extractor, "headers_removed": removed}
     result = builder.build("pdf", facts=facts)
     first_block = result.blocks[0]
-    title = result.text[first_block.start:first_block.end]
+    title = result.text[first_block.start : first_block.end]
     result.title = title if len(title) < 120 else ""
     return result
 
