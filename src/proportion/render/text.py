@@ -54,14 +54,14 @@ def _facts(review: Review) -> Table:
 def _outline(clauses: list[Clause]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column("Id", style="dim", no_wrap=True)
-    table.add_column("No.", no_wrap=True)
-    table.add_column("Heading", style="bold", max_width=32)
-    table.add_column("Text", ratio=1)
+    table.add_column("No.", max_width=16, overflow="fold")
+    table.add_column("Heading", style="bold", max_width=24)
+    table.add_column("Text", ratio=1, min_width=30)
     previous_heading = None
     for clause in clauses:
         heading = clause.heading if clause.heading != previous_heading else ""
         previous_heading = clause.heading
-        number = Text("  " * min(clause.level, 4) + clause.number)
+        number = Text(" " * min(clause.level, 3) + clause.number)
         table.add_row(clause.id, number, heading, _preview(clause.text))
     return table
 
