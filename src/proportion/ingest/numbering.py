@@ -131,6 +131,8 @@ class StyleSheet:
     def __init__(self, styles_root: etree._Element | None) -> None:
         self.styles: dict[str, StyleInfo] = {}
         self.default_paragraph_style: str | None = None
+        self._numbering: dict[str | None, tuple[str | None, int | None]] = {}
+        self._outline: dict[str | None, int | None] = {}
         if styles_root is None:
             return
         for style in styles_root.iter(f"{W}style"):
@@ -167,13 +169,23 @@ class StyleSheet:
         return info.name if info else (style_id or "")
 
     def outline_level(self, style_id: str | None) -> int | None:
+        if style_id not in self._outline:
+            self._outline[style_id] = self._find_outline_level(style_id)
+        return self._outline[style_id]
+
+    def _find_outline_level(self, style_id: str | None) -> int | None:
         for info in self.chain(style_id):
             if info.outline_level is not None:
                 return info.outline_level if info.outline_level < 9 else None
         return None
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
-        """The (numId, ilvl) a style links to through its chain, if any."""
+        """The (numId, ilvl) a style links to through its chain, if any (cached: styles do not change)."""
+        if style_id not in self._numbering:
+            self._numbering[style_id] = self._find_numbering(style_id)
+        return self._numbering[style_id]
+
+    def _find_numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         for info in self.chain(style_id):
             if info.num_id is not None:
                 return info.num_id, info.ilvl
