@@ -182,11 +182,11 @@ def classify(
         json.dumps({"id": record_id, **result}, ensure_ascii=False)
         for (record_id, _), result in zip(records, results, strict=True)
     ]
-    data = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+    text = "".join(f"{line}\n" for line in lines)
     if output is None:
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.write(text)
     else:
-        write_atomically(output, data)
+        write_atomically(output, text.encode("utf-8"))
 
 
 @app.command()

@@ -176,10 +176,6 @@ def _place(stack: list[_Unit], token: NumberToken) -> tuple[str, int]:
     return _compose(parent, token), len(stack)
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 def looks_like_heading(text: str, following: Block | None = None) -> bool:
     """A short title rather than a sentence: few words, no final full stop, capitalised.
 
@@ -188,7 +184,7 @@ def looks_like_heading(text: str, following: Block | None = None) -> bool:
     """
     if following is None or "\n" in text or " | " in text:
         return False
-    words = _words(text)
+    words = text.split()
     if text.endswith("?"):
         return len(words) <= 20
     if not words or len(words) > 12 or len(text) > 110:
@@ -250,20 +246,9 @@ class Segmenter:
 
     def _block(self, block: Block, following: Block | None, *, first: bool) -> None:
         state = self.state
-        start = block.start
-        if block.label:
-            start += len(block.label) + 1
-        raw = self.text[start : block.end]
-        if block.kind is BlockKind.LIST_ITEM and block.label and block.label != "•":
-            # An item of a numbered list (HTML <ol>) nests under the clause it belongs to.
-            token: NumberToken | None = NumberToken(
-                f"list-{block.level or 0}", block.label.rstrip(".)"), False, len(block.label)
-            )
-        else:
-            token = parse_number(block.label + " " if block.label and block.label != "•" else raw)
-        if token is None and block.label and block.label != "•":
-            # Word's own label in a scheme we do not know ("Step 1:"): trust it, nested by its list level.
-            token = NumberToken(f"level-{block.level or 0}", block.label.rstrip(".:"), False, len(block.label))
+        start = block.start + (len(block.label) + 1 if block.label else 0)
+        numbered_label = block.label is not None and block.label != "•"
+        token = _label_token(block) if numbered_label else parse_number(self.text[start : block.end])
         if token is not None and not block.label:
             start += token.length
         body_start = _skip_space(self.text, start, block.end)
@@ -285,10 +270,7 @@ class Segmenter:
         is_bullet = block.kind is BlockKind.LIST_ITEM or (block.label == "•") or bool(_BULLET.match(body))
 
         if token is None and block.continues and self._heading_inside_group(block, body, following):
-            state.heading = body.strip("[]").rstrip(".:").strip()
-            state.heading_seq = state.seq
-            state.previous_kind = "heading"
-            state.current = None
+            self._open_heading(body)
             return
         if token is None and (_EMPTY_FIELD.match(body) or (_EMPTY_BLANK.match(body) and ":" in body)):
             return
@@ -328,15 +310,17 @@ class Segmenter:
         if block.kind is BlockKind.HEADING or (
             looks_like_heading(body, following) and not (state.previous_kind == "heading" and block.continues)
         ):
-            state.heading = body.strip("[]").rstrip(".:").strip()
-            state.heading_seq = state.seq
-            state.previous_kind = "heading"
-            state.current = None
+            self._open_heading(body)
             return
-        parent_number = self._open_number()
-        clause = self._add(parent_number, self._inherited_heading(), len(state.stack), body_start, block.end)
-        state.current = clause
+        self._add(self._open_number(), self._inherited_heading(), len(state.stack), body_start, block.end)
         state.previous_kind = "list" if is_bullet else "clause"
+
+    def _open_heading(self, body: str) -> None:
+        """An unnumbered heading line: it names the clauses below it until the next heading."""
+        self.state.heading = body.strip("[]").rstrip(".:").strip()
+        self.state.heading_seq = self.state.seq
+        self.state.previous_kind = "heading"
+        self.state.current = None
 
     def _is_title(self, body: str, block: Block, first: bool) -> bool:
         if _METADATA.match(body):
@@ -401,6 +385,16 @@ class Segmenter:
         self.clauses.append(clause)
         self.state.current = clause
         return clause
+
+
+def _label_token(block: Block) -> NumberToken:
+    """The number a format generated for a block (not a bullet); a scheme we do not know is trusted by level."""
+    label = block.label or ""
+    if block.kind is BlockKind.LIST_ITEM:
+        # An item of a numbered list (HTML <ol>) nests under the clause it belongs to.
+        return NumberToken(f"list-{block.level or 0}", label.rstrip(".)"), False, len(label))
+    # Word's own label in a scheme we do not know ("Step 1:"): trusted, nested by its list level.
+    return parse_number(label + " ") or NumberToken(f"level-{block.level or 0}", label.rstrip(".:"), False, len(label))
 
 
 def _skip_space(text: str, start: int, end: int) -> int:

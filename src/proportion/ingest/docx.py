@@ -160,8 +160,7 @@ def _body_items(container: etree._Element) -> Iterator[etree._Element]:
 
 
 class _Reader:
-    def __init__(self, package: Package, document: etree._Element, numbering: Numbering) -> None:
-        self.package = package
+    def __init__(self, document: etree._Element, numbering: Numbering) -> None:
         self.document = document
         self.numbering = numbering
         self.styles = numbering.styles
@@ -184,18 +183,16 @@ class _Reader:
         if outline is None:
             outline = self.styles.outline_level(style_id)
         heading = _HEADING_STYLE.match(style_name)
+        level: int | None
         if style_name.lower() == "title":
             self.title = self.title or text.strip()
             kind, level = BlockKind.HEADING, 0
         elif heading or outline is not None:
             kind = BlockKind.HEADING
-            level = int(heading.group(1)) - 1 if heading else (outline or 0)
-        elif num_format == "bullet":
-            kind, level = BlockKind.LIST_ITEM, ilvl
+            level = int(heading.group(1)) - 1 if heading else outline
         else:
-            kind, level = BlockKind.PARAGRAPH, (ilvl if label else None)  # type: ignore[assignment]
-        if label and level is None:
-            level = ilvl
+            kind = BlockKind.LIST_ITEM if num_format == "bullet" else BlockKind.PARAGRAPH
+            level = ilvl if label else None
         self.builder.add(text, kind, label=label or None, level=level)
 
     def table(self, table: etree._Element) -> None:
@@ -266,7 +263,7 @@ def read_docx(data: bytes, limits: Limits) -> SourceDocument:
     comments = package.xml(_part_by_type(rels, "/comments") or "")
     facts = _revision_facts(document, comments)
     accept_all_changes(document)
-    reader = _Reader(package, document, numbering)
+    reader = _Reader(document, numbering)
     reader.read()
     title = reader.title or _core_title(package)
     return reader.builder.build("docx", title, facts)

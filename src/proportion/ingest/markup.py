@@ -49,7 +49,6 @@ _BLOCK_TAGS = {
     "address",
     "caption",
     "hr",
-    "br_block",
 }
 _DROPPED_TAGS = {
     "script",
