@@ -149,3 +149,18 @@ def test_boundary_f1_on_the_open_corpus_meets_the_target(corpus: Path) -> None:
     for result in segmentation_benchmark(corpus, LABELS):
         total.add(result.score)
     assert total.f1 >= 0.95, f"boundary F1 fell to {total.f1:.3f}"
+
+
+def test_a_paragraph_on_every_line_gives_a_clause_per_line() -> None:
+    text = (
+        b"Data Terms\n"
+        b"Provider will not use Customer Data to train models.\n"
+        b"Provider will delete Inputs within 30 days of termination.\n"
+        b"Customer may audit Provider once a year.\n"
+    )
+    clauses = segment(read_bytes(text, ".txt"))
+    assert [clause.text for clause in clauses] == [
+        "Provider will not use Customer Data to train models.",
+        "Provider will delete Inputs within 30 days of termination.",
+        "Customer may audit Provider once a year.",
+    ]

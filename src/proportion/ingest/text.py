@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import statistics
+from itertools import pairwise
 
 from proportion.errors import InputError
 from proportion.ingest.base import Limits
@@ -65,11 +66,21 @@ def _hard_wrapped(lengths: list[int]) -> bool:
     return width <= 100 and statistics.median(lengths) >= 0.55 * width
 
 
+def _blank_line_paragraphs(text: str, non_blank: int) -> bool:
+    """Paragraphs are separated by blank lines (so lines without one between them belong together) when
+    blank lines follow a good share of the lines; a file with a paragraph on every line has almost none."""
+    lines = text.strip().split("\n")
+    breaks = sum(1 for before, line in pairwise(lines) if before.strip() and not line.strip())
+    return breaks >= 0.25 * non_blank
+
+
 def text_blocks(text: str) -> list[Block]:
-    """One block per line (per wrapped paragraph in hard-wrapped text); ``continues`` marks no blank line."""
+    """One block per line (per wrapped paragraph in hard-wrapped text); ``continues`` marks a line that
+    shares its paragraph group with the one before, in files whose paragraphs are separated by blank lines."""
     lines = text.split("\n")
     lengths = [len(line.rstrip()) for line in lines if line.strip()]
     wrapped = _hard_wrapped(lengths)
+    grouped = _blank_line_paragraphs(text, len(lengths))
     width = max(lengths, default=0)
     blocks: list[Block] = []
     offset = 0
@@ -95,7 +106,7 @@ def text_blocks(text: str) -> list[Block]:
             blocks[-1].end = end
         else:
             kind = BlockKind.LIST_ITEM if _BULLET.match(line) else BlockKind.PARAGRAPH
-            blocks.append(Block(start, end, kind, indent=_indent(line), continues=not previous_blank))
+            blocks.append(Block(start, end, kind, indent=_indent(line), continues=grouped and not previous_blank))
         previous_blank = False
         previous_length = len(line.rstrip())
     return blocks
