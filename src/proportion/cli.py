@@ -162,10 +162,7 @@ def classify(
     file: Annotated[str, typer.Argument(help='JSON Lines of {"id", "text"} clauses, or - for stdin.')] = "-",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSON Lines here.")] = None,
 ) -> None:
-    """Classify clauses given as JSON Lines; writes one result per line, in the same order.
-
-    Labels stay empty until the classifier lands; the format is the stable one of interfaces.md.
-    """
+    """Classify clauses given as JSON Lines; writes one result per line, in the same order (interfaces.md)."""
     from proportion.classify import classify_texts
 
     try:
@@ -179,7 +176,7 @@ def classify(
             fail(f"{file}: not UTF-8 text")
     results = classify_texts([text for _, text in records])
     lines = [
-        json.dumps({"id": record_id, **result}, ensure_ascii=False)
+        json.dumps({"id": record_id, **result.as_dict()}, ensure_ascii=False)
         for (record_id, _), result in zip(records, results, strict=True)
     ]
     text = "".join(f"{line}\n" for line in lines)
@@ -204,6 +201,81 @@ def bench(
         run_bench(shared, pages=pages, repeat=repeat, console=Console())
     except InputError as error:
         fail(str(error))
+
+
+SHARED_HELP = "The shared folder with data/ai_clauses, data/cuad and corpus/open."
+
+
+@app.command()
+def train(
+    shared: Annotated[Path, typer.Option(help=SHARED_HELP)] = Path("../shared"),
+    output: Annotated[
+        Path | None, typer.Option(help="Folder for fast.npz and fast.json [default: the package's]")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option(help="Train into a scratch folder and check it reproduces the shipped model.")
+    ] = False,
+) -> None:
+    """Train the fast classifier from the labelled data in shared/ and training/ (needs the train extra)."""
+    try:
+        from proportion.classify import WEIGHTS
+        from proportion.classify.datasets import TRAINING
+        from proportion.classify.train import train_model
+    except ImportError as error:
+        fail(f"training needs scikit-learn and scipy ({error.name} is missing): pip install 'proportion[train]'")
+    console = Console(stderr=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) if check else (output or WEIGHTS)
+        try:
+            manifest = train_model(shared, TRAINING, target, say=console.print)
+        except FileNotFoundError as error:
+            fail(str(error))
+        if not check:
+            console.print(f"wrote {target / 'fast.npz'} (sha256 {manifest['sha256'][:16]}…)")
+            return
+        shipped = json.loads((WEIGHTS / "fast.json").read_text(encoding="utf-8"))
+    if shipped["sha256"] != manifest["sha256"]:
+        fail(
+            f"retrained model differs from the shipped one ({manifest['sha256'][:16]}… vs {shipped['sha256'][:16]}…)", 1
+        )
+    console.print(f"reproduced: the shipped model is what this data and code train (sha256 {manifest['sha256'][:16]}…)")
+
+
+class EvalPart(StrEnum):
+    ai = "ai"
+    cuad = "cuad"
+    unfair = "unfair"
+
+
+@app.command(name="eval")
+def evaluate(
+    shared: Annotated[Path, typer.Option(help=SHARED_HELP)] = Path("../shared"),
+    only: Annotated[list[EvalPart] | None, typer.Option(help="Run only these parts (repeatable).")] = None,
+    output: Annotated[Path | None, typer.Option(help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Measure the classifier: (a) AI categories and mechanisms, (b) CUAD clause types, (c) UNFAIR-ToS."""
+    try:
+        from proportion.classify import evaluate as measures
+    except ImportError as error:
+        fail(f"eval needs scikit-learn and scipy ({error.name} is missing): pip install 'proportion[train]'")
+    from proportion.classify import load
+    from proportion.render.evaluation import render_evaluation
+
+    parts = set(only or list(EvalPart))
+    progress = Console(stderr=True)
+    evaluation = measures.Evaluation()
+    try:
+        if EvalPart.ai in parts:
+            evaluation.ai = measures.evaluate_ai(shared, say=progress.print)
+        if EvalPart.cuad in parts:
+            evaluation.cuad = measures.evaluate_cuad(shared, load("fast").heads["cuad"], say=progress.print)
+        if EvalPart.unfair in parts:
+            evaluation.unfair = measures.evaluate_unfair(shared, say=progress.print)
+    except FileNotFoundError as error:
+        fail(f"{error} (pass --shared)")
+    Console().print(render_evaluation(evaluation))
+    if output is not None:
+        write_atomically(output, json.dumps(measures.as_json(evaluation), indent=2).encode("utf-8"))
 
 
 def run() -> None:

@@ -1,10 +1,11 @@
-"""The review pipeline: ingest -> segment (-> classify -> assess -> propose, as they land) -> Review."""
+"""The review pipeline: ingest -> segment -> classify (-> assess -> propose, as they land) -> Review."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+from proportion.classify import classify_texts
 from proportion.ingest import Limits, load_bytes, read_bytes
 from proportion.models import DocumentInfo, Review, SourceDocument
 from proportion.segment import segment
@@ -14,6 +15,10 @@ from proportion.terms import defined_terms
 def review_document(document: SourceDocument, path: str, sha256: str, side: str = "customer") -> Review:
     """Run every stage after ingest on a document already read."""
     clauses = segment(document)
+    labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
+    for clause, found in zip(clauses, labels, strict=True):
+        clause.categories, clause.mechanisms = found.categories, found.mechanisms
+        clause.clause_types, clause.scores = found.clause_types, found.scores
     return Review(
         document=DocumentInfo(
             path=path,

@@ -1,4 +1,4 @@
-"""The terminal report: document facts, the outline of clauses, and the defined terms."""
+"""The terminal report: document facts, the outline of clauses with their labels, and the defined terms."""
 
 from __future__ import annotations
 
@@ -57,13 +57,22 @@ def _outline(clauses: list[Clause]) -> Table:
     table.add_column("No.", max_width=16, overflow="fold")
     table.add_column("Heading", style="bold", max_width=24)
     table.add_column("Text", ratio=1, min_width=30)
+    table.add_column("Risk categories · mechanisms", max_width=34)
     previous_heading = None
     for clause in clauses:
         heading = clause.heading if clause.heading != previous_heading else ""
         previous_heading = clause.heading
         number = Text(" " * min(clause.level, 3) + clause.number)
-        table.add_row(clause.id, number, heading, _preview(clause.text))
+        table.add_row(clause.id, number, heading, _preview(clause.text), _labels(clause))
     return table
+
+
+def _labels(clause: Clause) -> Text:
+    """Categories in colour, then mechanisms dimmed: what the clause allocates, and how."""
+    labels = Text(", ".join(clause.categories), style="cyan")
+    if clause.mechanisms:
+        labels.append(("\n" if clause.categories else "") + ", ".join(clause.mechanisms), style="dim")
+    return labels
 
 
 def _terms(review: Review) -> Table:

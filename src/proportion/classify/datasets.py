@@ -1,0 +1,140 @@
+"""Labelled clauses for training and evaluation, read from the shared datasets and the project's own data.
+
+Sources (each keeps its provenance in ``Example.source``):
+- ``ai_clauses``: the 14 open-corpus agreements, hand-labelled (shared/data/ai_clauses/clauses.jsonl);
+- ``written``: clauses written for that dataset (shared/data/ai_clauses/written.jsonl);
+- ``drafted``: the project's own drafting in many styles (training/drafted/clauses.jsonl);
+- ``cuad-mined``: real CUAD clauses labelled by the project (training/cuad_mined/clauses.jsonl).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from proportion.cuad_metrics import IOU_THRESHOLD, answer_words, candidate_spans, load_cuad
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+TRAINING = REPOSITORY / "training"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled clause. ``group`` keeps a publisher's documents together in cross-validation."""
+
+    text: str
+    heading: str
+    labels: frozenset[str]
+    doc: str
+    group: str
+    source: str
+    id: str = field(default="")
+
+
+def publisher(doc: str) -> str:
+    """The publisher of an open-corpus document, from its slug (``github-terms-...`` -> ``github``)."""
+    return doc.split("-", 1)[0]
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, object]]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _examples(path: Path, source: str, group_of: type[str] | None = None) -> list[Example]:
+    examples = []
+    for record in _jsonl(path):
+        labels = [*record["categories"], *record["mechanisms"]]  # type: ignore[misc]
+        doc = str(record["doc"])
+        examples.append(
+            Example(
+                text=str(record["text"]),
+                heading=str(record.get("heading") or ""),
+                labels=frozenset(str(label) for label in labels),
+                doc=doc,
+                group=publisher(doc) if source == "ai_clauses" else source,
+                source=source,
+                id=str(record["id"]),
+            )
+        )
+    return examples
+
+
+def ai_examples(shared: Path, training: Path = TRAINING) -> list[Example]:
+    """Every clause labelled with AI-risk categories and mechanisms that exists on this machine."""
+    labelled = shared / "data" / "ai_clauses"
+    found = [
+        (labelled / "clauses.jsonl", "ai_clauses"),
+        (labelled / "written.jsonl", "written"),
+        (training / "drafted" / "clauses.jsonl", "drafted"),
+        (training / "cuad_mined" / "clauses.jsonl", "cuad-mined"),
+    ]
+    missing = [str(path) for path, _ in found[:2] if not path.exists()]
+    if missing:
+        raise FileNotFoundError(f"labelled data not found: {', '.join(missing)} (pass --shared)")
+    return [example for path, source in found if path.exists() for example in _examples(path, source)]
+
+
+def dev_split(shared: Path) -> tuple[set[str], set[str]]:
+    """The recommended document-level train/dev split of ai_clauses (shared/data/ai_clauses/split.json)."""
+    split = json.loads((shared / "data" / "ai_clauses" / "split.json").read_text(encoding="utf-8"))
+    return set(split["train"]), set(split["dev"])
+
+
+def cuad_split(shared: Path) -> tuple[set[str], set[str]]:
+    """Contract-level train/dev split of the shared CUAD training contracts (20 % dev, stratified by type).
+
+    Within each contract type, files are ordered by sha256("proportion-cuad-dev-v1|" + name) and the first
+    round(20 %) are dev. Training never sees a dev contract, neither as CUAD spans nor as mined clauses.
+    """
+    by_type: dict[str, list[str]] = {}
+    with (shared / "data" / "cuad" / "split.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["split"] == "train":
+                by_type.setdefault(row["contract_type"], []).append(row["filename"])
+    train: set[str] = set()
+    dev: set[str] = set()
+    for names in by_type.values():
+        names.sort(key=lambda name: hashlib.sha256(f"proportion-cuad-dev-v1|{name}".encode()).hexdigest())
+        cut = round(len(names) * 0.2)
+        dev.update(names[:cut])
+        train.update(names[cut:])
+    return train, dev
+
+
+def cuad_examples(shared: Path, contracts: set[str]) -> list[Example]:
+    """Candidate spans of CUAD contracts, each labelled with the clause types of the gold spans it matches.
+
+    A span is positive for a type when CUAD's own match holds (word Jaccard ≥ 0.5 with a gold span) or when it
+    is a sentence inside a gold span (at least 80 % of its words in that span), so the model learns the sentences
+    that make up long clauses. The gold spans themselves are added as positives.
+    """
+    texts, gold = load_cuad(shared / "data", contracts)
+    by_contract: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for span in gold:
+        by_contract.setdefault(span.contract, []).append((span.category, answer_words(span.text)))
+    examples = []
+    for name in sorted(texts):
+        text = texts[name]
+        spans = by_contract.get(name, [])
+        for start, end in candidate_spans(text):
+            words = answer_words(text[start:end])
+            labels = frozenset(category for category, gold_words in spans if _covers(gold_words, words))
+            examples.append(Example(text[start:end], "", labels, name, name, "cuad"))
+    examples.extend(
+        Example(span.text, "", frozenset({span.category}), span.contract, span.contract, "cuad-gold") for span in gold
+    )
+    return examples
+
+
+def _covers(gold: frozenset[str], span: frozenset[str]) -> bool:
+    if not gold or not span:
+        return False
+    shared_words = len(gold & span)
+    return shared_words / len(gold | span) >= IOU_THRESHOLD or (len(span) >= 5 and shared_words / len(span) >= 0.8)

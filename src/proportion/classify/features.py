@@ -1,0 +1,99 @@
+"""Clause text -> sparse features, the same at training and at run time.
+
+Words and word pairs (lower-cased, lightly stemmed so "trains", "trained" and "training" meet), words of the
+heading, and the lexical signals of the knowledge base. TF-IDF weighting is computed here too, from a vocabulary
+fitted on the training clauses, so the shipped model needs numpy only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from proportion.knowledge import signals
+
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)*|\d+")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s")
+
+SIGNAL_WEIGHT = 1.0
+"""Value of a fired signal beside the unit-length TF-IDF vector: strong enough to generalise across drafting."""
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: strips one common inflection from words longer than five letters."""
+    if len(word) <= 5 or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def words(text: str) -> list[str]:
+    return [stem(word) for word in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def terms(text: str, heading: str = "") -> list[str]:
+    """The bag of terms of one clause: words, adjacent word pairs, and heading words marked ``h:``."""
+    body = words(text)
+    bag = body + [f"{first} {second}" for first, second in itertools.pairwise(body)]
+    bag.extend(f"h:{word}" for word in words(heading))
+    return bag
+
+
+def fired_signals(text: str, heading: str = "") -> list[str]:
+    """Ids of the signals whose wording occurs in the clause (heading included)."""
+    both = f"{heading}. {text}" if heading else text
+    lowered = both.lower()
+    return [signal.id for signal in signals() if signal.fires(both, lowered)]
+
+
+@dataclass
+class Vocabulary:
+    """Terms with their column and inverse document frequency, then the signals after them."""
+
+    terms: dict[str, int]
+    idf: npt.NDArray[np.float32]
+    signals: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.terms) + len(self.signals)
+
+    @classmethod
+    def fit(cls, bags: Iterable[list[str]], min_df: int = 2, max_terms: int = 60_000) -> Vocabulary:
+        """Keep terms seen in at least ``min_df`` clauses (most frequent first, ties by name for determinism)."""
+        document_frequency: Counter[str] = Counter()
+        count = 0
+        for bag in bags:
+            document_frequency.update(set(bag))
+            count += 1
+        kept = sorted(
+            (term for term, df in document_frequency.items() if df >= min_df),
+            key=lambda term: (-document_frequency[term], term),
+        )[:max_terms]
+        kept.sort()
+        idf = np.array([math.log((1 + count) / (1 + document_frequency[term])) + 1 for term in kept], np.float32)
+        return cls({term: column for column, term in enumerate(kept)}, idf, [signal.id for signal in signals()])
+
+    def vector(self, bag: list[str], fired: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """Sparse row: sublinear TF-IDF of the terms scaled to unit length, then each fired signal."""
+        counts = Counter(column for column in map(self.terms.get, bag) if column is not None)
+        columns = np.fromiter(counts.keys(), np.int32, len(counts))
+        values = np.fromiter((1.0 + math.log(tf) for tf in counts.values()), np.float32, len(counts))
+        values *= self.idf[columns]
+        norm = float(np.sqrt(values @ values))
+        if norm:
+            values /= norm
+        signal_columns = [len(self.terms) + self.signals.index(signal) for signal in fired if signal in self.signals]
+        return (
+            np.concatenate([columns, np.array(signal_columns, np.int32)]),
+            np.concatenate([values, np.full(len(signal_columns), SIGNAL_WEIGHT, np.float32)]),
+        )

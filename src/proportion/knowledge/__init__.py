@@ -1,0 +1,202 @@
+"""The knowledge base: the risk vocabulary, CUAD clause types and lexical signals, read from versioned YAML.
+
+Knowledge is data a lawyer can read and change; this module only loads it, validates it against a strict schema
+(unknown keys and dangling references are errors) and caches it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, cached_property
+from importlib import resources
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class Strict(BaseModel):
+    """Base for knowledge records: a misspelt key is an error, not a silently ignored field."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Nature(Strict):
+    id: str
+    meaning: str
+    proportionate: str
+
+
+class Category(Strict):
+    id: str
+    nature: str
+    covers: str
+
+
+class Mechanism(Strict):
+    id: str
+    covers: str
+
+
+class Family(Strict):
+    id: str
+    detects: str
+
+
+class Taxonomy(Strict):
+    version: int
+    natures: list[Nature]
+    categories: list[Category]
+    mechanisms: list[Mechanism]
+    families: list[Family]
+
+    @model_validator(mode="after")
+    def _check(self) -> Taxonomy:
+        natures = _unique("nature", [nature.id for nature in self.natures])
+        _unique("category", [category.id for category in self.categories])
+        _unique("mechanism", [mechanism.id for mechanism in self.mechanisms])
+        _unique("family", [family.id for family in self.families])
+        for category in self.categories:
+            if category.nature not in natures:
+                raise ValueError(f"category {category.id}: unknown nature {category.nature!r}")
+        return self
+
+    @property
+    def category_ids(self) -> list[str]:
+        return [category.id for category in self.categories]
+
+    @property
+    def mechanism_ids(self) -> list[str]:
+        return [mechanism.id for mechanism in self.mechanisms]
+
+    def nature_of(self, category: str) -> str:
+        return next(entry.nature for entry in self.categories if entry.id == category)
+
+
+class ClauseType(Strict):
+    id: str
+    description: str
+    answer: str
+    group: str
+
+
+class ClauseTypes(Strict):
+    clause_types: list[ClauseType]
+
+    @property
+    def ids(self) -> list[str]:
+        return [entry.id for entry in self.clause_types]
+
+
+_ESCAPE_OR_UPPER = re.compile(r"(\\.)|([A-Z])")
+
+
+class Signal(Strict):
+    """Wording with a legal meaning; a classifier feature named ``sig:<id>``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    id: str
+    labels: list[str]
+    why: str
+    patterns: list[str]
+    match: list[str]
+    no_match: list[str] = []
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """All patterns as one alternation, lower-cased: it runs on lower-cased text (faster than IGNORECASE)."""
+        lowered = (
+            _ESCAPE_OR_UPPER.sub(lambda match: match.group(1) or match.group(2).lower(), pattern)
+            for pattern in self.patterns
+        )
+        return re.compile("|".join(f"(?:{pattern})" for pattern in lowered))
+
+    @cached_property
+    def anchors(self) -> tuple[str, ...] | None:
+        """Lower-case strings one of which every match must contain; None when a pattern has no such strings.
+
+        Running dozens of regular expressions over every clause is the classifier's main cost; most clauses
+        contain none of a signal's anchors, and a substring test rules the signal out at once.
+        """
+        found: set[str] = set()
+        for pattern in self.patterns:
+            required = _required_strings(_parser.parse(pattern))
+            if required is None:
+                return None
+            found.update(string.lower() for string in required)
+        return tuple(sorted(found))
+
+    def fires(self, text: str, lowered: str | None = None) -> bool:
+        """Whether the signal's wording occurs in ``text`` (pass ``text.lower()`` as ``lowered`` to reuse it)."""
+        lowered = text.lower() if lowered is None else lowered
+        anchors = self.anchors
+        if anchors is not None and not any(anchor in lowered for anchor in anchors):
+            return False
+        return self.regex.search(lowered) is not None
+
+
+def _required_strings(items: Any) -> list[str] | None:
+    """Strings (three letters or more) one of which every match of a parsed pattern contains; None if unknown."""
+    run = ""
+    for operator, argument in items:
+        if operator is _constants.LITERAL:
+            run += chr(argument)
+            continue
+        if len(run) >= 3:
+            return [run]
+        run = ""
+        if operator in (_constants.SUBPATTERN, _constants.BRANCH):
+            branches = [argument[-1]] if operator is _constants.SUBPATTERN else argument[1]
+            options = [_required_strings(branch) for branch in branches]
+            if all(option is not None for option in options):
+                return [string for option in options for string in option or []]
+    return [run] if len(run) >= 3 else None
+
+
+class Signals(Strict):
+    version: int
+    signals: list[Signal]
+
+
+def _unique(kind: str, ids: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for identifier in ids:
+        if identifier in seen:
+            raise ValueError(f"duplicate {kind} id {identifier!r}")
+        seen.add(identifier)
+    return seen
+
+
+def _load(name: str) -> Any:
+    return yaml.safe_load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    return Taxonomy.model_validate(_load("taxonomy.yaml"))
+
+
+@cache
+def clause_types() -> ClauseTypes:
+    loaded = ClauseTypes.model_validate(_load("clause_types.yaml"))
+    _unique("clause type", loaded.ids)
+    return loaded
+
+
+@cache
+def signals() -> list[Signal]:
+    """The lexical signals, with every label checked against the taxonomy and every pattern compiled."""
+    loaded = Signals.model_validate(_load("signals.yaml")).signals
+    _unique("signal", [signal.id for signal in loaded])
+    known = set(taxonomy().category_ids) | set(taxonomy().mechanism_ids) | set(clause_types().ids)
+    for signal in loaded:
+        unknown = [label for label in signal.labels if label not in known]
+        if unknown:
+            raise ValueError(f"signal {signal.id}: unknown labels {unknown}")
+        try:
+            signal.regex  # noqa: B018 - compiling is the check
+        except re.error as error:
+            raise ValueError(f"signal {signal.id}: bad pattern: {error}") from error
+    return loaded
