@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import io
+import json
+import os
 import time
 import zipfile
 from collections.abc import Callable
@@ -143,6 +145,43 @@ def speed_rows(pages: int, repeat: int) -> list[tuple[str, str, int, float, floa
     return rows
 
 
+def _one_core() -> None:
+    """Pin the process to one CPU where the OS allows it, so "per core" figures mean what they say."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def classifier_rows(shared: Path, repeat: int) -> list[tuple[str, int, float, float]]:
+    """(model, clauses, clauses per second, ratio to bare tokenisation) on the open corpus's labelled clauses."""
+    from proportion.classify import MODELS, load
+    from proportion.classify.features import words
+
+    with (shared / "data" / "ai_clauses" / "clauses.jsonl").open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    texts = [record["text"] for record in records]
+    headings = [record["heading"] for record in records]
+    floor = _best(lambda: [words(text) for text in texts], repeat)
+    rows = []
+    for name in MODELS:
+        try:
+            classifier = load(name)
+        except ImportError:
+            continue
+        seconds = _best(lambda: classifier.classify(texts, headings), repeat)  # noqa: B023 - called at once
+        rows.append((name, len(texts), len(texts) / seconds, seconds / floor))
+    return rows
+
+
+def review_rows(pages: int, repeat: int) -> list[tuple[str, float, float]]:
+    """(stage, seconds, ratio to file -> clauses) for a whole review of the long DOCX, measured in one run."""
+    from proportion.pipeline import review_bytes
+
+    docx = long_docx(pages)
+    to_clauses = _best(partial(_to_clauses, docx, ".docx"), repeat)
+    whole = _best(partial(review_bytes, docx, "bench.docx"), repeat)
+    return [("file -> clauses", to_clauses, 1.0), ("full review (clauses classified)", whole, whole / to_clauses)]
+
+
 def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> None:
     corpus, labels = shared / "corpus" / "open", shared / "data" / "ai_clauses" / "clauses.jsonl"
     if corpus.is_dir() and labels.exists():
@@ -169,6 +208,22 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
     speed = Table(title=f"Speed: a {pages}-page agreement to clauses (best of {repeat}, one core)")
     for column in ("format", "clauses", "seconds to clauses", "raw extraction baseline", "baseline s", "ratio"):
         speed.add_column(column, justify="left" if column == "raw extraction baseline" else "right")
+    _one_core()
     for name, baseline, clauses, seconds, base, ratio in speed_rows(pages, repeat):
         speed.add_row(name, str(clauses), f"{seconds:.3f}", baseline, f"{base:.3f}", f"{ratio:.2f}×")
     console.print(speed)
+    review = Table(title=f"End-to-end review of the {pages}-page DOCX (best of {repeat}, one core)")
+    for column in ("stage", "seconds", "ratio to file -> clauses"):
+        review.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, seconds, ratio in review_rows(pages, repeat):
+        review.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
+    console.print(review)
+    if labels.exists():
+        models = Table(
+            title=f"Classifier throughput on the {labels.parent.name} corpus clauses (best of {repeat}, one core)"
+        )
+        for column in ("model", "clauses", "clauses/s", "ratio to bare tokenisation"):
+            models.add_column(column, justify="left" if column == "model" else "right")
+        for name, count, rate, ratio in classifier_rows(shared, repeat):
+            models.add_row(name, str(count), f"{rate:,.0f}", f"{ratio:.1f}×")
+        console.print(models)

@@ -552,6 +552,33 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans, key=lambda span: (span[0], -span[1]))
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_BLANK = r"(?:_+|\[[\s*]*\])"
+_DATE = re.compile(
+    rf"(?:\b{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?|{_BLANK}),?\s+\d{{4}}"
+    rf"|(?:\bthe\s+)?(?:\b\d{{1,2}}\s?(?:st|nd|rd|th|t\s?h)?|{_BLANK})\s+(?:day\s+)?of\s+(?:{_MONTH}|{_BLANK}),?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}"
+    rf"|\b{_MONTH},?\s+\d{{4}})",
+    re.IGNORECASE,
+)
+
+
+def answer_spans(text: str, answer_format: str) -> list[str]:
+    """Short answers inside a candidate span, for clause types whose CUAD answer is a date, not a clause.
+
+    CUAD's gold for "Agreement Date" or "Effective Date" is the date itself ("June 21, 1999"), which no sentence
+    matches at Jaccard 0.5; an extractor proposes the dates of a sentence with that sentence's score, as a span
+    extraction model would.
+    """
+    if not answer_format.startswith("Date"):
+        return []
+    return [match.group() for match in _DATE.finditer(text)]
+
+
 # --------------------------------------------------------------------------------------------------- loading
 
 

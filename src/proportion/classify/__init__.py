@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from proportion.classify.features import analyse
 from proportion.classify.linear import LinearHead, ModelError, load_heads
 from proportion.knowledge import clause_types, taxonomy
 
@@ -51,11 +52,10 @@ class Classifier:
         }
 
     def classify(self, texts: Sequence[str], headings: Sequence[str] | None = None) -> list[ClauseLabels]:
-        headings = list(headings) if headings is not None else [""] * len(texts)
+        analysed = analyse(texts, headings if headings is not None else [""] * len(texts))
         results = [ClauseLabels() for _ in texts]
         for head in self.heads.values():
-            probabilities = head.probabilities(head.rows(list(texts), headings))
-            given = probabilities >= head.thresholds
+            probabilities, given = head.predict(analysed)
             for result, row, chosen in zip(results, probabilities, given, strict=True):
                 for column in np.flatnonzero(chosen | (row >= NEAR_MISS)):
                     label = head.labels[column]

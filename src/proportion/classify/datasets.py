@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from proportion.cuad_metrics import IOU_THRESHOLD, answer_words, candidate_spans, load_cuad
+from proportion.knowledge import clause_types
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 TRAINING = REPOSITORY / "training"
@@ -87,6 +88,12 @@ def dev_split(shared: Path) -> tuple[set[str], set[str]]:
     return set(split["train"]), set(split["dev"])
 
 
+SHORT_ANSWER = 12
+"""Gold spans of at most this many words are answers (dates, names) rather than clauses."""
+SHORT_ANSWER_FORMATS = ("Date", "Entity")
+"""CUAD answer formats (clause_types.yaml) whose answers are stated inside a sentence: dates and party names."""
+
+
 def cuad_split(shared: Path) -> tuple[set[str], set[str]]:
     """Contract-level train/dev split of the shared CUAD training contracts (20 % dev, stratified by type).
 
@@ -111,21 +118,25 @@ def cuad_split(shared: Path) -> tuple[set[str], set[str]]:
 def cuad_examples(shared: Path, contracts: set[str]) -> list[Example]:
     """Candidate spans of CUAD contracts, each labelled with the clause types of the gold spans it matches.
 
-    A span is positive for a type when CUAD's own match holds (word Jaccard ≥ 0.5 with a gold span) or when it
+    A span is positive for a type when CUAD's own match holds (word Jaccard ≥ 0.5 with a gold span), when it
     is a sentence inside a gold span (at least 80 % of its words in that span), so the model learns the sentences
-    that make up long clauses. The gold spans themselves are added as positives.
+    that make up long clauses, or when it contains a short gold answer (a date, a party's name), so the model
+    learns the sentence that states it. The gold spans themselves are added as positives.
     """
     texts, gold = load_cuad(shared / "data", contracts)
-    by_contract: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    short = {entry.id for entry in clause_types().clause_types if entry.answer.startswith(SHORT_ANSWER_FORMATS)}
+    by_contract: dict[str, list[tuple[str, frozenset[str], bool]]] = {}
     for span in gold:
-        by_contract.setdefault(span.contract, []).append((span.category, answer_words(span.text)))
+        by_contract.setdefault(span.contract, []).append(
+            (span.category, answer_words(span.text), span.category in short)
+        )
     examples = []
     for name in sorted(texts):
         text = texts[name]
         spans = by_contract.get(name, [])
         for start, end in candidate_spans(text):
             words = answer_words(text[start:end])
-            labels = frozenset(category for category, gold_words in spans if _covers(gold_words, words))
+            labels = frozenset(category for category, gold_words, answer in spans if _covers(gold_words, words, answer))
             examples.append(Example(text[start:end], "", labels, name, name, "cuad"))
     examples.extend(
         Example(span.text, "", frozenset({span.category}), span.contract, span.contract, "cuad-gold") for span in gold
@@ -133,8 +144,13 @@ def cuad_examples(shared: Path, contracts: set[str]) -> list[Example]:
     return examples
 
 
-def _covers(gold: frozenset[str], span: frozenset[str]) -> bool:
+def _covers(gold: frozenset[str], span: frozenset[str], answer: bool) -> bool:
+    """CUAD's match, a sentence inside a long gold clause, or a span holding a short answer (a date, a name)."""
     if not gold or not span:
         return False
     shared_words = len(gold & span)
-    return shared_words / len(gold | span) >= IOU_THRESHOLD or (len(span) >= 5 and shared_words / len(span) >= 0.8)
+    return (
+        shared_words / len(gold | span) >= IOU_THRESHOLD
+        or (len(span) >= 5 and shared_words / len(span) >= 0.8)
+        or (answer and len(gold) <= SHORT_ANSWER and shared_words >= 0.9 * len(gold))
+    )

@@ -18,9 +18,17 @@ import numpy as np
 import numpy.typing as npt
 
 from proportion.classify.datasets import TRAINING, Example, ai_examples, cuad_split, dev_split
+from proportion.classify.features import analyse
 from proportion.classify.linear import LinearHead
 from proportion.classify.train import AI_SETTINGS, Settings, fit_head, label_matrix
-from proportion.cuad_metrics import CategoryScore, Prediction, candidate_spans, cuad_scores, load_cuad
+from proportion.cuad_metrics import (
+    CategoryScore,
+    Prediction,
+    answer_spans,
+    candidate_spans,
+    cuad_scores,
+    load_cuad,
+)
 from proportion.evaluation import Score
 from proportion.knowledge import clause_types, taxonomy
 
@@ -109,8 +117,8 @@ def _predict(
     train: Sequence[Example], test: Sequence[Example], labels: Sequence[str], settings: Settings
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     head = fit_head(train, labels, settings)
-    probabilities = head.probabilities(head.rows([e.text for e in test], [e.heading for e in test]))
-    return probabilities >= head.thresholds, label_matrix([example.labels for example in test], labels).astype(bool)
+    _, given = head.predict(analyse([example.text for example in test], [example.heading for example in test]))
+    return given, label_matrix([example.labels for example in test], labels).astype(bool)
 
 
 def _split_reports(
@@ -162,17 +170,20 @@ def evaluate_cuad(shared: Path, head: LinearHead, say: Callable[[str], None] = p
     _, dev = cuad_split(shared)
     texts, gold = load_cuad(shared / "data", dev)
     predictions: list[Prediction] = []
+    formats = {entry.id: entry.answer for entry in clause_types().clause_types}
     spans = 0
     say(f"(b) CUAD: scoring {len(texts)} dev contracts")
     for name, text in sorted(texts.items()):
         pieces = [text[start:end] for start, end in candidate_spans(text)]
         spans += len(pieces)
-        probabilities = head.probabilities(head.rows(pieces, [""] * len(pieces)))
+        probabilities, _ = head.predict(analyse(pieces, [""] * len(pieces)))
         for column, category in enumerate(head.labels):
-            predictions.extend(
-                Prediction(name, category, piece, float(score))
-                for piece, score in zip(pieces, probabilities[:, column], strict=True)
-            )
+            answer_format = formats[category]
+            for piece, score in zip(pieces, probabilities[:, column], strict=True):
+                predictions.append(Prediction(name, category, piece, float(score)))
+                predictions.extend(
+                    Prediction(name, category, answer, float(score)) for answer in answer_spans(piece, answer_format)
+                )
     per_category, macro, pooled = cuad_scores(predictions, gold, clause_types().ids)
     return CuadReport(per_category, macro, pooled, len(texts), spans)
 

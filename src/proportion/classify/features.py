@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +53,21 @@ def fired_signals(text: str, heading: str = "") -> list[str]:
     both = f"{heading}. {text}" if heading else text
     lowered = both.lower()
     return [signal.id for signal in signals() if signal.fires(both, lowered)]
+
+
+@dataclass
+class Analysed:
+    """Clauses analysed once for every head: each clause's bag of terms and the signals that fired in it."""
+
+    bags: list[list[str]]
+    fired: list[list[str]]
+
+
+def analyse(texts: Sequence[str], headings: Sequence[str]) -> Analysed:
+    return Analysed(
+        [terms(text, heading) for text, heading in zip(texts, headings, strict=True)],
+        [fired_signals(text, heading) for text, heading in zip(texts, headings, strict=True)],
+    )
 
 
 @dataclass

@@ -11,15 +11,32 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from proportion.classify.features import Vocabulary, fired_signals, terms
+from proportion.classify.features import Analysed, Vocabulary
+from proportion.knowledge import signals
 
 Array = npt.NDArray[np.float32]
+
+WITHOUT_SIGNAL = 0.6
+"""A label none of whose lexical signals fired is given only from this probability up: without wording that carries
+the label's legal meaning, the statistical model alone must be confident (measured: +0.02 macro-F1 leaving each
+publisher out)."""
+
+
+@cache
+def label_signals() -> dict[str, frozenset[str]]:
+    """Label -> ids of the signals that are evidence for it (from the knowledge base)."""
+    found: dict[str, set[str]] = {}
+    for signal in signals():
+        for label in signal.labels:
+            found.setdefault(label, set()).add(signal.id)
+    return {label: frozenset(ids) for label, ids in found.items()}
 
 
 class ModelError(RuntimeError):
@@ -49,11 +66,26 @@ class LinearHead:
         probabilities: Array = (1.0 / (1.0 + np.exp(-np.clip(scaled, -30, 30)))).astype(np.float32)
         return probabilities
 
-    def rows(self, texts: list[str], headings: list[str]) -> list[tuple[npt.NDArray[np.int32], Array]]:
-        return [
-            self.vocabulary.vector(terms(text, heading), fired_signals(text, heading))
-            for text, heading in zip(texts, headings, strict=True)
-        ]
+    def rows(self, analysed: Analysed) -> list[tuple[npt.NDArray[np.int32], Array]]:
+        return [self.vocabulary.vector(bag, fired) for bag, fired in zip(analysed.bags, analysed.fired, strict=True)]
+
+    def decide(self, probabilities: Array, fired: list[list[str]]) -> npt.NDArray[np.bool_]:
+        """Labels given: probability at the label's threshold, and either one of the label's signals fired or the
+        probability reaches :data:`WITHOUT_SIGNAL` (a label no signal speaks for is never held back)."""
+        evidence = label_signals()
+        given = probabilities >= self.thresholds
+        for row, signal_ids in enumerate(fired):
+            present = set(signal_ids)
+            for column, label in enumerate(self.labels):
+                supporting = evidence.get(label)
+                if given[row, column] and supporting and not supporting & present:
+                    given[row, column] = probabilities[row, column] >= max(WITHOUT_SIGNAL, self.thresholds[column])
+        return given
+
+    def predict(self, analysed: Analysed) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """Calibrated probabilities and the labels given, one row per clause."""
+        probabilities = self.probabilities(self.rows(analysed))
+        return probabilities, self.decide(probabilities, analysed.fired)
 
     def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
         vocabulary = self.vocabulary

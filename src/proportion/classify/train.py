@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from proportion.classify.datasets import Example, ai_examples, cuad_examples, cuad_split
-from proportion.classify.features import Vocabulary, fired_signals, terms
+from proportion.classify.features import Vocabulary, analyse
 from proportion.classify.linear import Array, LinearHead, save_heads
 from proportion.knowledge import clause_types, taxonomy
 
@@ -34,6 +34,9 @@ class Settings:
     max_terms: int = 60_000
     folds: int = 5
     class_weight: str | None = "balanced"
+    calibrate_on: tuple[str, ...] = ()
+    """Sources whose out-of-fold scores set calibration and thresholds (all when empty): real agreements, so that
+    thresholds fit the label density of real documents rather than of clauses drafted to cover every label."""
 
 
 def design_matrix(vocabulary: Vocabulary, bags: Sequence[list[str]], fired: Sequence[list[str]]) -> sparse.csr_matrix:
@@ -58,7 +61,12 @@ def fit_linear(matrix: sparse.csr_matrix, targets: npt.NDArray[np.int8], setting
         target = targets[:, column]
         if 0 < target.sum() < len(target):
             model = LogisticRegression(
-                C=settings.C, solver="liblinear", class_weight=settings.class_weight, random_state=0, max_iter=1000
+                C=settings.C,
+                solver="liblinear",
+                dual=matrix.shape[0] < matrix.shape[1],  # the faster formulation for fewer clauses than features
+                class_weight=settings.class_weight,
+                random_state=0,
+                max_iter=1000,
             )
             model.fit(matrix, target)
             weights[:, column] = model.coef_[0]
@@ -96,10 +104,9 @@ def _f1(predicted: npt.NDArray[np.bool_], gold: npt.NDArray[np.bool_]) -> float:
 
 def fit_head(examples: Sequence[Example], labels: Sequence[str], settings: Settings = Settings()) -> LinearHead:
     """Fit a head on examples; calibration comes from a grouped cross-validation over the same examples."""
-    bags = [terms(example.text, example.heading) for example in examples]
-    fired = [fired_signals(example.text, example.heading) for example in examples]
-    vocabulary = Vocabulary.fit(bags, min_df=settings.min_df, max_terms=settings.max_terms)
-    matrix = design_matrix(vocabulary, bags, fired)
+    analysed = analyse([example.text for example in examples], [example.heading for example in examples])
+    vocabulary = Vocabulary.fit(analysed.bags, min_df=settings.min_df, max_terms=settings.max_terms)
+    matrix = design_matrix(vocabulary, analysed.bags, analysed.fired)
     targets = label_matrix([example.labels for example in examples], labels)
     weights, bias = fit_linear(matrix, targets, settings)
     groups = [example.doc for example in examples]
@@ -111,11 +118,12 @@ def fit_head(examples: Sequence[Example], labels: Sequence[str], settings: Setti
     for inside, outside in GroupKFold(n_splits=folds).split(matrix, groups=groups):
         fold_weights, fold_bias = fit_linear(matrix[inside], targets[inside], settings)
         margins[outside] = matrix[outside] @ fold_weights + fold_bias
-    calibration, thresholds = calibrate(margins, targets)
+    real = np.array([not settings.calibrate_on or example.source in settings.calibrate_on for example in examples])
+    calibration, thresholds = calibrate(margins[real], targets[real])
     return LinearHead(list(labels), vocabulary, weights, bias, calibration, thresholds)
 
 
-AI_SETTINGS = Settings()
+AI_SETTINGS = Settings(C=16.0)
 CUAD_SETTINGS = Settings(C=4.0, min_df=3, max_terms=30_000, folds=0, class_weight=None)
 
 
