@@ -13,6 +13,23 @@ from conftest import EXAMPLE, SHARED
 
 CLI = [sys.executable, "-c", "from proportion.cli import run; run()"]
 INTERFACE_KEYS = {"schema", "document", "context", "clauses", "findings", "summary"}
+CATEGORIES = [
+    "output-accuracy",
+    "confidentiality",
+    "security",
+    "training-use",
+    "derived-data",
+    "retention",
+    "subprocessors",
+    "privacy",
+    "output-ownership",
+    "ip-infringement",
+    "acceptable-use",
+    "model-change",
+    "suspension",
+    "oversight",
+    "regulatory",
+]
 CLAUSE_KEYS = {"id", "number", "heading", "start", "end", "text", "categories", "mechanisms", "clause_types", "scores"}
 
 
@@ -43,7 +60,24 @@ def test_review_json_follows_the_stable_interface(tmp_path: Path) -> None:
     for clause in review["clauses"]:
         assert set(clause) >= CLAUSE_KEYS
         assert text[clause["start"] : clause["end"]] == clause["text"]
-    assert review["findings"] == [] and review["summary"] == {"categories": {}}
+    for finding in review["findings"]:
+        assert {
+            "rule",
+            "family",
+            "categories",
+            "side",
+            "severity",
+            "clause",
+            "start",
+            "end",
+            "reason",
+            "suggestion",
+        } <= set(finding)
+        assert text[finding["start"] : finding["end"]].strip()
+    assert set(review["summary"]["categories"]) == {category for category in CATEGORIES}
+    assert all(
+        {"materiality", "position", "proportionate"} <= set(row) for row in review["summary"]["categories"].values()
+    )
     output_term = next(term for term in review["defined_terms"] if term["term"] == "Output")
     assert text[output_term["start"] : output_term["end"]] == "Output" and output_term["uses"]
 

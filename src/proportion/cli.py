@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from proportion import __version__
+from proportion.context import DataClass, Deployment, RegulatoryRole, Safeguard, Side
 from proportion.errors import InputError
 from proportion.ingest.base import MIB, Limits
 
@@ -35,11 +36,6 @@ app = typer.Typer(
 class Format(StrEnum):
     text = "text"
     json = "json"
-
-
-class Side(StrEnum):
-    customer = "customer"
-    vendor = "vendor"
 
 
 def fail(message: str, status: int = 2) -> NoReturn:
@@ -102,6 +98,19 @@ def _limits(max_file_mb: float, max_unzipped_mb: float, max_pdf_pages: int) -> L
     )
 
 
+class FailOn(StrEnum):
+    never = "never"
+    info = "info"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+SEVERITY_ORDER = ["info", "low", "medium", "high"]
+CONTEXT_ERRORS = {"P140", "P141", "P142", "P143"}
+"""Errors about the deal context rather than the agreement file."""
+
+
 @app.command()
 def review(
     file: Annotated[Path, typer.Argument(help="The agreement: DOCX, PDF, HTML, Markdown or text.", show_default=False)],
@@ -109,7 +118,24 @@ def review(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here instead of the terminal.")
     ] = None,
-    side: Annotated[Side, typer.Option(help="The party you act for.")] = Side.customer,
+    context_file: Annotated[
+        Path | None, typer.Option("--context", help="Deal context, YAML or JSON ('proportion context init').")
+    ] = None,
+    side: Annotated[Side | None, typer.Option(help="The party you act for [default: customer].")] = None,
+    data: Annotated[DataClass | None, typer.Option(help="Most sensitive information entering the model.")] = None,
+    human_review: Annotated[
+        bool | None, typer.Option("--human-review/--no-human-review", help="Is output reviewed before use?")
+    ] = None,
+    use: Annotated[str | None, typer.Option(help="What the AI feature is used for.")] = None,
+    critical_output: Annotated[
+        bool | None, typer.Option("--critical-output/--no-critical-output", help="Do decisions rest on output?")
+    ] = None,
+    deployment: Annotated[Deployment | None, typer.Option(help="Who runs the model.")] = None,
+    safeguard: Annotated[list[Safeguard] | None, typer.Option(help="A safeguard in place (repeatable).")] = None,
+    regulatory_role: Annotated[RegulatoryRole | None, typer.Option(help="The customer's EU AI Act role.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit 1 when a finding of this severity or higher exists (for pipelines).")
+    ] = FailOn.never,
     encoding: Annotated[
         str | None, typer.Option(help="Encoding of a text file that is not UTF-8, e.g. cp1252.")
     ] = None,
@@ -117,31 +143,48 @@ def review(
     max_unzipped_mb: Annotated[float, typer.Option(help="Refuse DOCX packages that unpack to more.")] = 200.0,
     max_pdf_pages: Annotated[int, typer.Option(help="Refuse PDFs with more pages.")] = 2000,
 ) -> None:
-    """Review one agreement: its clauses with numbers and headings, its defined terms and document facts."""
+    """Review one agreement for the side you act for: clauses, risk labels, findings and the deal context."""
+    from proportion.context import build_context, read_context_file
     from proportion.pipeline import review as run_review
     from proportion.render import RENDERERS
 
+    flags = {
+        "side": side,
+        "data": data,
+        "human_review": human_review,
+        "use": use,
+        "critical_output": critical_output,
+        "deployment": deployment,
+        "safeguards": safeguard or None,
+        "regulatory_role": regulatory_role,
+    }
     try:
+        answers = read_context_file(context_file) if context_file is not None else {}
+        context = build_context({**answers, **{key: value for key, value in flags.items() if value is not None}})
         result = run_review(
-            file, side=side.value, limits=_limits(max_file_mb, max_unzipped_mb, max_pdf_pages), encoding=encoding
+            file, context=context, limits=_limits(max_file_mb, max_unzipped_mb, max_pdf_pages), encoding=encoding
         )
     except InputError as error:
-        fail(f"{_printable(file)}: {error}")
+        fail(str(error) if error.code in CONTEXT_ERRORS else f"{_printable(file)}: {error}")
     rendered = RENDERERS[format.value](result)
     if output is None:
         if isinstance(rendered, bytes):
             fail("this format is binary; give --output PATH")
         Console(soft_wrap=isinstance(rendered, str)).print(rendered, markup=False, highlight=False)
-        return
-    if isinstance(rendered, str):
-        data = rendered.encode("utf-8")
-    elif isinstance(rendered, bytes):
-        data = rendered
     else:
-        buffer = io.StringIO()
-        Console(file=buffer, width=120, no_color=True, force_terminal=False).print(rendered)
-        data = buffer.getvalue().encode("utf-8")
-    write_atomically(output, data)
+        if isinstance(rendered, str):
+            encoded = rendered.encode("utf-8")
+        elif isinstance(rendered, bytes):
+            encoded = rendered
+        else:
+            buffer = io.StringIO()
+            Console(file=buffer, width=120, no_color=True, force_terminal=False).print(rendered)
+            encoded = buffer.getvalue().encode("utf-8")
+        write_atomically(output, encoded)
+    if fail_on is not FailOn.never:
+        floor = SEVERITY_ORDER.index(fail_on.value)
+        if any(SEVERITY_ORDER.index(finding.severity) >= floor for finding in result.findings):
+            raise typer.Exit(1)
 
 
 def _read_jsonl(stream: TextIO) -> Iterator[tuple[str, str]]:
@@ -203,6 +246,44 @@ def bench(
         fail(str(error))
 
 
+@app.command()
+def rules() -> None:
+    """List the finding rules: code, family, severity, side protected and title."""
+    from proportion.render.rules import render_rule_list
+
+    Console().print(render_rule_list())
+
+
+@app.command()
+def rule(code: Annotated[str, typer.Argument(help="A rule code, e.g. OVB101.")]) -> None:
+    """Explain one rule: what it detects, why it matters, an example, the proportionate alternative, its limits."""
+    from proportion.knowledge.rules import rulebook
+    from proportion.render.rules import render_rule
+
+    found = rulebook().rules.get(code.upper())
+    if found is None:
+        fail(f"no rule {code!r}; 'proportion rules' lists them")
+    Console().print(render_rule(found, rulebook().cases[found.code]))
+
+
+context_app = typer.Typer(help="The deal context: what makes a risk material in this deal.", no_args_is_help=True)
+app.add_typer(context_app, name="context")
+
+
+@context_app.command("init")
+def context_init(
+    output: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path("context.yaml"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented YAML template that asks the deal-context questions in plain words."""
+    from proportion.context import template
+
+    if output.exists() and not force:
+        fail(f"{_printable(output)} exists; pass --force to overwrite it")
+    write_atomically(output, template().encode("utf-8"))
+    Console(stderr=True).print(f"wrote {output}; answer the questions, then: proportion review FILE --context {output}")
+
+
 SHARED_HELP = "The shared folder with data/ai_clauses, data/cuad and corpus/open."
 
 
@@ -245,6 +326,7 @@ class EvalPart(StrEnum):
     ai = "ai"
     cuad = "cuad"
     unfair = "unfair"
+    findings = "findings"
 
 
 @app.command(name="eval")
@@ -253,12 +335,13 @@ def evaluate(
     only: Annotated[list[EvalPart] | None, typer.Option(help="Run only these parts (repeatable).")] = None,
     output: Annotated[Path | None, typer.Option(help="Also write the figures as JSON here.")] = None,
 ) -> None:
-    """Measure the classifier: (a) AI categories and mechanisms, (b) CUAD clause types, (c) UNFAIR-ToS."""
+    """Measure: (a) AI categories and mechanisms, (b) CUAD clause types, (c) UNFAIR-ToS, (d) findings."""
     try:
         from proportion.classify import evaluate as measures
     except ImportError as error:
         fail(f"eval needs scikit-learn and scipy ({error.name} is missing): pip install 'proportion[train]'")
     from proportion.classify import load
+    from proportion.evaluation import findings_benchmark
     from proportion.render.evaluation import render_evaluation
 
     parts = set(only or list(EvalPart))
@@ -271,6 +354,11 @@ def evaluate(
             evaluation.cuad = measures.evaluate_cuad(shared, load("fast").heads["cuad"], say=progress.print)
         if EvalPart.unfair in parts:
             evaluation.unfair = measures.evaluate_unfair(shared, say=progress.print)
+        if EvalPart.findings in parts:
+            progress.print("(d) findings on the open corpus")
+            evaluation.findings = findings_benchmark(
+                shared / "corpus" / "open", shared / "data" / "ai_clauses" / "clauses.jsonl"
+            )
     except FileNotFoundError as error:
         fail(f"{error} (pass --shared)")
     Console().print(render_evaluation(evaluation))

@@ -119,3 +119,67 @@ def segmentation_benchmark(corpus: Path, clauses_file: Path) -> list[DocumentBou
         if path.exists():
             results.append(score_boundaries(path, texts))
     return results
+
+
+@dataclass(slots=True)
+class FindingScores:
+    """Finding-level precision and recall against ai_clauses/findings.jsonl, overall and per family."""
+
+    overall: Score
+    families: dict[str, Score]
+    documents: int
+
+
+def _gold_clause_for(clause_text: str, gold: list[tuple[str, set[str]]]) -> str | None:
+    """The gold clause id whose words overlap ours most (segmentation differs slightly from the labels')."""
+    words = set(clause_text.split())
+    best, best_overlap = None, 0.0
+    for gold_id, gold_words in gold:
+        overlap = len(words & gold_words) / max(len(words | gold_words), 1)
+        if overlap > best_overlap:
+            best, best_overlap = gold_id, overlap
+    return best if best_overlap >= 0.5 else None
+
+
+def findings_benchmark(corpus: Path, labels: Path) -> FindingScores:
+    """Review each open-corpus document that has gold findings (default context) and match findings.
+
+    A predicted finding matches a gold one of the same document when both name the same clause and family; a gap
+    matches by family and missing category. Market findings (no market corpus yet) stay in the gold.
+    """
+    from proportion.pipeline import review
+
+    folder = labels.parent
+    gold_findings = [json.loads(line) for line in (folder / "findings.jsonl").open(encoding="utf-8")]
+    gold_clauses: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
+    for line in labels.open(encoding="utf-8"):
+        record = json.loads(line)
+        gold_clauses[record["doc"]].append((record["id"], set(record["text"].split())))
+    overall = Score()
+    families: dict[str, Score] = defaultdict(Score)
+    documents = sorted({finding["doc"] for finding in gold_findings})
+    for document in documents:
+        result = review(corpus / f"{document}.txt")
+        texts = {clause.id: clause.text for clause in result.clauses}
+        predicted: set[tuple[str, str]] = set()
+        for finding in result.findings:
+            if finding.clause is None:
+                predicted.update((f"gap:{category}", finding.family) for category in finding.categories)
+            else:
+                gold_id = _gold_clause_for(texts[finding.clause], gold_clauses[document])
+                predicted.add((gold_id or f"ours:{finding.clause}", finding.family))
+        gold: set[tuple[str, str]] = set()
+        for finding in gold_findings:
+            if finding["doc"] != document:
+                continue
+            if finding["clause"] is None:
+                gold.update((f"gap:{category}", finding["family"]) for category in finding["categories"])
+            else:
+                gold.add((finding["clause"], finding["family"]))
+        for family in {family for _, family in predicted | gold}:
+            ours = {item for item in predicted if item[1] == family}
+            theirs = {item for item in gold if item[1] == family}
+            score = Score(len(ours & theirs), len(ours), len(theirs))
+            families[family].add(score)
+            overall.add(score)
+    return FindingScores(overall, dict(sorted(families.items())), len(documents))

@@ -118,6 +118,8 @@ class Finding(BaseModel):
     end: int
     reason: str
     suggestion: str
+    facts: list[str] = Field(default_factory=list)
+    """The deal-context answers that made the finding material (an addition to interfaces.md's fields)."""
 
 
 def _empty_summary() -> dict[str, object]:

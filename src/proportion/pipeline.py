@@ -1,19 +1,22 @@
-"""The review pipeline: ingest -> segment -> classify (-> assess -> propose, as they land) -> Review."""
+"""The review pipeline: ingest -> segment -> classify -> assess (-> propose, as it lands) -> Review."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+from proportion.assess import assess, summarise
 from proportion.classify import classify_texts
+from proportion.context import DealContext, build_context
 from proportion.ingest import Limits, load_bytes, read_bytes
 from proportion.models import DocumentInfo, Review, SourceDocument
 from proportion.segment import segment
 from proportion.terms import defined_terms
 
 
-def review_document(document: SourceDocument, path: str, sha256: str, side: str = "customer") -> Review:
-    """Run every stage after ingest on a document already read."""
+def review_document(document: SourceDocument, path: str, sha256: str, context: DealContext | None = None) -> Review:
+    """Run every stage after ingest on a document already read (default deal context when none is given)."""
+    context = context if context is not None else build_context({})
     clauses = segment(document)
     labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
     for clause, found in zip(clauses, labels, strict=True):
@@ -28,27 +31,33 @@ def review_document(document: SourceDocument, path: str, sha256: str, side: str 
             text=document.text,
             facts=document.facts,
         ),
-        context={"side": side},
+        context=context.public(),
         clauses=clauses,
         defined_terms=defined_terms(document.text, clauses),
+        findings=(findings := assess(clauses, context)),
+        summary={"categories": summarise(clauses, findings, context)},
     )
 
 
 def review(
-    path: str | Path, *, side: str = "customer", limits: Limits | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    context: DealContext | None = None,
+    limits: Limits | None = None,
+    encoding: str | None = None,
 ) -> Review:
     """Review one agreement file. Raises :class:`proportion.errors.InputError` for input that cannot be read."""
-    return review_bytes(load_bytes(path, limits), str(path), side=side, limits=limits, encoding=encoding)
+    return review_bytes(load_bytes(path, limits), str(path), context=context, limits=limits, encoding=encoding)
 
 
 def review_bytes(
     data: bytes,
     name: str,
     *,
-    side: str = "customer",
+    context: DealContext | None = None,
     limits: Limits | None = None,
     encoding: str | None = None,
 ) -> Review:
     """Review an agreement held in memory; ``name`` supplies the extension hint and the reported path."""
     document = read_bytes(data, Path(name).suffix, limits, encoding)
-    return review_document(document, name, hashlib.sha256(data).hexdigest(), side)
+    return review_document(document, name, hashlib.sha256(data).hexdigest(), context)

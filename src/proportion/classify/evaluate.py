@@ -29,7 +29,7 @@ from proportion.cuad_metrics import (
     cuad_scores,
     load_cuad,
 )
-from proportion.evaluation import Score
+from proportion.evaluation import FindingScores, Score
 from proportion.knowledge import clause_types, taxonomy
 
 UNFAIR_LABELS = [
@@ -111,6 +111,7 @@ class Evaluation:
     ai: list[LabelReport] = field(default_factory=list)
     cuad: CuadReport | None = None
     unfair: LabelReport | None = None
+    findings: FindingScores | None = None
 
 
 def _predict(
@@ -274,4 +275,10 @@ def as_json(evaluation: Evaluation) -> dict[str, object]:
         }
     if evaluation.unfair is not None:
         out["unfair_tos"] = label_report(evaluation.unfair)
+    if evaluation.findings is not None:
+        scores = {"overall": evaluation.findings.overall, **evaluation.findings.families}
+        out["findings"] = {
+            name: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "predicted": s.predicted, "gold": s.gold}
+            for name, s in scores.items()
+        }
     return out

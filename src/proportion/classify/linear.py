@@ -11,7 +11,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -72,15 +72,23 @@ class LinearHead:
     def decide(self, probabilities: Array, fired: list[list[str]]) -> npt.NDArray[np.bool_]:
         """Labels given: probability at the label's threshold, and either one of the label's signals fired or the
         probability reaches :data:`WITHOUT_SIGNAL` (a label no signal speaks for is never held back)."""
-        evidence = label_signals()
-        given = probabilities >= self.thresholds
+        columns_of = self.signal_label_columns
+        evidence = np.zeros(probabilities.shape, np.bool_)
         for row, signal_ids in enumerate(fired):
-            present = set(signal_ids)
-            for column, label in enumerate(self.labels):
-                supporting = evidence.get(label)
-                if given[row, column] and supporting and not supporting & present:
-                    given[row, column] = probabilities[row, column] >= max(WITHOUT_SIGNAL, self.thresholds[column])
+            for signal in signal_ids:
+                evidence[row, columns_of.get(signal, ())] = True
+        unsupported = np.array([label not in label_signals() for label in self.labels])
+        confident = probabilities >= np.maximum(self.thresholds, WITHOUT_SIGNAL)
+        given: npt.NDArray[np.bool_] = (probabilities >= self.thresholds) & (evidence | unsupported | confident)
         return given
+
+    @cached_property
+    def signal_label_columns(self) -> dict[str, list[int]]:
+        """Signal id -> columns of this head's labels that the signal is evidence for."""
+        return {
+            signal.id: [self.labels.index(label) for label in signal.labels if label in self.labels]
+            for signal in signals()
+        }
 
     def predict(self, analysed: Analysed) -> tuple[Array, npt.NDArray[np.bool_]]:
         """Calibrated probabilities and the labels given, one row per clause."""

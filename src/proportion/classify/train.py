@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,7 +40,9 @@ class Settings:
     thresholds fit the label density of real documents rather than of clauses drafted to cover every label."""
 
 
-def design_matrix(vocabulary: Vocabulary, bags: Sequence[list[str]], fired: Sequence[list[str]]) -> sparse.csr_matrix:
+def design_matrix(
+    vocabulary: Vocabulary, bags: Sequence[Counter[str]], fired: Sequence[list[str]]
+) -> sparse.csr_matrix:
     rows = [vocabulary.vector(bag, signal_ids) for bag, signal_ids in zip(bags, fired, strict=True)]
     indptr = np.cumsum([0] + [len(columns) for columns, _ in rows])
     columns = np.concatenate([columns for columns, _ in rows]) if rows else np.zeros(0, np.int32)

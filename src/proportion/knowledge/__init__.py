@@ -10,10 +10,10 @@ import re
 from functools import cache, cached_property
 from importlib import resources
 from re import _constants, _parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -28,10 +28,48 @@ class Nature(Strict):
     proportionate: str
 
 
+CONTEXT_FACTS = frozenset(
+    {
+        "sensitive_data",
+        "personal_data",
+        "public_data",
+        "no_human_review",
+        "critical_output",
+        "third_party_model",
+        "customer_hosted",
+        "regulated",
+    }
+)
+"""Facts of a deal context that materiality rules may name (computed by ``DealContext.facts``)."""
+
+
+class Materiality(Strict):
+    """How much a category matters in a deal: a default, raised or lowered by facts of the deal context."""
+
+    default: Literal["low", "medium", "high"]
+    high_when: list[str] = Field(default_factory=list)
+    low_when: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_facts(self) -> Materiality:
+        unknown = sorted(set(self.high_when + self.low_when) - CONTEXT_FACTS)
+        if unknown:
+            raise ValueError(f"unknown context facts {unknown}; known: {sorted(CONTEXT_FACTS)}")
+        return self
+
+    def level(self, facts: set[str]) -> str:
+        if facts & set(self.high_when):
+            return "high"
+        if facts & set(self.low_when):
+            return "low"
+        return self.default
+
+
 class Category(Strict):
     id: str
     nature: str
     covers: str
+    materiality: Materiality
 
 
 class Mechanism(Strict):
@@ -70,8 +108,8 @@ class Taxonomy(Strict):
     def mechanism_ids(self) -> list[str]:
         return [mechanism.id for mechanism in self.mechanisms]
 
-    def nature_of(self, category: str) -> str:
-        return next(entry.nature for entry in self.categories if entry.id == category)
+    def category(self, identifier: str) -> Category:
+        return next(entry for entry in self.categories if entry.id == identifier)
 
 
 class ClauseType(Strict):
@@ -102,7 +140,7 @@ class Signal(Strict):
     why: str
     patterns: list[str]
     match: list[str]
-    no_match: list[str] = []
+    no_match: list[str] = Field(default_factory=list)
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -126,7 +164,8 @@ class Signal(Strict):
             if required is None:
                 return None
             found.update(string.lower() for string in required)
-        return tuple(sorted(found))
+        # An anchor that contains a shorter one adds nothing: wherever it occurs, the shorter one does too.
+        return tuple(sorted(a for a in found if not any(b != a and b in a for b in found)))
 
     def fires(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal's wording occurs in ``text`` (pass ``text.lower()`` as ``lowered`` to reuse it)."""

@@ -66,6 +66,30 @@ def _cuad_table(cuad: CuadReport) -> Table:
     return table
 
 
+def _findings_table(evaluation: Evaluation) -> Table:
+    assert evaluation.findings is not None
+    table = Table(
+        title="(d) Findings against ai_clauses/findings.jsonl (same clause and family; gaps by category)",
+        caption=f"{evaluation.findings.documents} documents, default context (customer, confidential data)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for name in ("family", "precision", "recall", "F1", "ours", "gold"):
+        table.add_column(name, justify="left" if name == "family" else "right")
+    rows = [*evaluation.findings.families.items(), ("all", evaluation.findings.overall)]
+    for family, score in rows:
+        table.add_row(
+            family,
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+            str(score.predicted),
+            str(score.gold),
+            style="bold" if family == "all" else "",
+        )
+    return table
+
+
 def _verdict(value: float, target: float) -> Text:
     return Text("met" if value >= target else "missed", style="green" if value >= target else "red")
 
@@ -93,6 +117,14 @@ def _headline(evaluation: Evaluation) -> Table:
                 f"DeBERTa-xlarge {CUAD_BASELINE[key]:.3f}",
                 Text.assemble(f"> {CUAD_BASELINE[key]:.3f} ", _verdict(value, CUAD_BASELINE[key] + 1e-9)),
             )
+    if evaluation.findings is not None:
+        overall = evaluation.findings.overall
+        table.add_row(
+            "Findings precision / recall",
+            f"{overall.precision:.3f} / {overall.recall:.3f}",
+            "",
+            Text.assemble("≥ 0.80 / ≥ 0.80 ", _verdict(min(overall.precision, overall.recall), 0.8)),
+        )
     if evaluation.unfair is not None:
         micro, macro = evaluation.unfair.micro.f1, evaluation.unfair.macro[2]
         references = "; ".join(f"{name} {m:.3f}/{M:.3f}" for name, (m, M) in UNFAIR_BASELINES.items())
@@ -111,6 +143,8 @@ def render_evaluation(evaluation: Evaluation) -> RenderableType:
         parts.append(_cuad_table(evaluation.cuad))
     if evaluation.unfair is not None:
         parts.append(_label_table(evaluation.unfair))
+    if evaluation.findings is not None:
+        parts.append(_findings_table(evaluation))
     parts.append(_headline(evaluation))
     parts.append(
         Text(

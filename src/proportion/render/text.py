@@ -1,4 +1,4 @@
-"""The terminal report: document facts, the outline of clauses with their labels, and the defined terms."""
+"""The terminal report: facts, deal context, the per-category table, findings, the clause outline, defined terms."""
 
 from __future__ import annotations
 
@@ -90,8 +90,80 @@ def _terms(review: Review) -> Table:
     return table
 
 
+_VERDICT_STYLE = {
+    "under-protective": "bold red",
+    "not addressed": "yellow",
+    "over-protective": "magenta",
+    "proportionate": "green",
+}
+_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _context(review: Review) -> Text:
+    context = review.context
+    assumed = context.get("assumed")
+    assumed = assumed if isinstance(assumed, list) else []
+    shown = [
+        f"acting for the {context.get('side')}",
+        f"{context.get('data')} information enters the model",
+        "a human reviews output" if context.get("human_review") else "no human review of output",
+        f"deployment: {context.get('deployment')}",
+    ]
+    text = Text("Deal context: " + "; ".join(shown) + ".")
+    if assumed:
+        text.append(f"\nAssumed (not given): {', '.join(str(item) for item in assumed)}.", style="dim")
+    return text
+
+
+def _categories(review: Review) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
+    for column in ("Category", "Matters", "Clauses", "Findings", "Position", "Verdict"):
+        table.add_column(column, justify="right" if column in ("Clauses", "Findings") else "left", no_wrap=True)
+    categories = review.summary.get("categories")
+    assert isinstance(categories, dict)
+    for category, row in categories.items():
+        verdict = str(row["verdict"])
+        table.add_row(
+            category,
+            str(row["materiality"]),
+            str(len(row["clauses"])),
+            str(row["findings"]),
+            str(row["position"]),
+            Text(verdict, style=_VERDICT_STYLE.get(verdict, "")),
+        )
+    return table
+
+
+def _findings(review: Review) -> Table:
+    numbers = {clause.id: clause.number or clause.id for clause in review.clauses}
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table.add_column("Rule", no_wrap=True)
+    table.add_column("Severity")
+    table.add_column("Clause", max_width=14, overflow="fold")
+    table.add_column("Evidence and reason", ratio=1, min_width=40)
+    for finding in review.findings:
+        evidence = review.document.text[finding.start : finding.end]
+        body = Text(f"“{_preview(evidence)}”\n", style="italic")
+        body.append(finding.reason)
+        body.append(f"\nProportionate: {finding.suggestion}", style="green")
+        if finding.facts:
+            body.append(f"\nMaterial because: {'; '.join(finding.facts)}.", style="dim")
+        table.add_row(
+            f"{finding.rule}\n{finding.family}",
+            Text(finding.severity, style=_SEVERITY_STYLE.get(finding.severity, "")),
+            numbers.get(finding.clause or "", ""),
+            body,
+        )
+    return table
+
+
 def render_text(review: Review) -> RenderableType:
     parts: list[RenderableType] = [Panel(_facts(review), title="proportion review", title_align="left")]
+    parts.append(_context(review))
+    parts.append(Text("\nRisk categories in this deal", style="bold underline"))
+    parts.append(_categories(review))
+    parts.append(Text(f"\nFindings ({len(review.findings)})", style="bold underline"))
+    parts.append(_findings(review) if review.findings else Text("No findings."))
     parts.append(Text("\nClauses", style="bold underline"))
     parts.append(_outline(review.clauses) if review.clauses else Text("No clauses found."))
     if review.defined_terms:

@@ -1,0 +1,145 @@
+"""Assess: classified clauses + deal context -> findings, each with its rule, evidence span, reason and alternative.
+
+Rules are data (``knowledge/rules/``); this stage only applies them. A rule fires on a clause when the deal
+context makes its risk material, the clause carries one of the rule's labels, its evidence wording occurs, and no
+wording that makes the clause proportionate (a carve-out, a notice period, a consent) does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from proportion.context import DealContext
+from proportion.knowledge import taxonomy
+from proportion.knowledge.rules import ClauseCondition, ContextCondition, GapCondition, Rule, rulebook
+from proportion.models import Clause, Finding
+
+
+def material(condition: ContextCondition, context: DealContext) -> bool:
+    """Whether the deal context is one in which the rule's risk matters."""
+    return (
+        (not condition.acting_for or context.side in condition.acting_for)
+        and (not condition.data_any or context.data in condition.data_any)
+        and (not condition.deployment_any or context.deployment in condition.deployment_any)
+        and (condition.human_review is None or context.human_review == condition.human_review)
+    )
+
+
+def evidence(
+    condition: ClauseCondition, text: str, categories: Iterable[str], mechanisms: Iterable[str]
+) -> tuple[int, int] | None:
+    """The span of ``text`` that is the evidence, or None when the clause does not meet the condition."""
+    if condition.categories_any and not set(condition.categories_any) & set(categories):
+        return None
+    if condition.mechanisms_any and not set(condition.mechanisms_any) & set(mechanisms):
+        return None
+    cleared = condition.cleared_regex
+    if cleared is not None and cleared.search(text):
+        return None
+    found = condition.evidence_regex.search(text)
+    return (found.start(), found.end()) if found else None
+
+
+def _finding(rule: Rule, clause: Clause, span: tuple[int, int], context: DealContext) -> Finding:
+    """A gap finding names no clause (interfaces.md) but keeps the span of the clause where the term belongs."""
+    return Finding(
+        rule=rule.code,
+        family=rule.family,
+        categories=rule.categories,
+        side=rule.side,
+        severity=rule.severity,
+        clause=None if rule.gap is not None else clause.id,
+        start=clause.start + span[0],
+        end=clause.start + span[1],
+        reason=rule.why,
+        suggestion=rule.alternative,
+        facts=_facts(rule.context, context),
+    )
+
+
+def _facts(condition: ContextCondition, context: DealContext) -> list[str]:
+    """The context answers that made the rule apply, in words."""
+    facts = []
+    if condition.acting_for:
+        facts.append(f"acting for the {context.side}")
+    if condition.data_any:
+        facts.append(f"{context.data} information enters the model")
+    if condition.deployment_any:
+        facts.append(f"deployment: {context.deployment}")
+    if condition.human_review is not None:
+        facts.append("a human reviews output" if context.human_review else "no human reviews output before use")
+    return facts
+
+
+def gap_anchor(condition: GapCondition, clauses: list[Clause]) -> Clause | None:
+    """None when a clause governs the category; otherwise the clause where the missing term belongs."""
+    if not clauses or any(condition.category in clause.categories for clause in clauses):
+        return None
+    related = [clause for clause in clauses if set(condition.anchor_categories) & set(clause.categories)]
+    return (related or clauses)[0]
+
+
+def assess(clauses: list[Clause], context: DealContext) -> list[Finding]:
+    """Findings of every rule material in this context, in document order."""
+    findings = []
+    for rule in rulebook().rules.values():
+        if not material(rule.context, context):
+            continue
+        if rule.gap is not None:
+            anchor = gap_anchor(rule.gap, clauses)
+            if anchor is not None:
+                findings.append(_finding(rule, anchor, (0, len(anchor.text)), context))
+            continue
+        assert rule.clause is not None
+        for clause in clauses:
+            span = evidence(rule.clause, clause.text, clause.categories, clause.mechanisms)
+            if span is not None:
+                findings.append(_finding(rule, clause, span, context))
+    return sorted(findings, key=lambda finding: (finding.start, finding.rule))
+
+
+def summarise(clauses: list[Clause], findings: list[Finding], context: DealContext) -> dict[str, dict[str, object]]:
+    """Per category: materiality in this deal, the clauses that govern it, its findings and the verdict.
+
+    Verdict: ``not addressed`` when no clause governs a category of medium or high materiality;
+    ``under-protective`` when a finding protects the side we act for; ``over-protective`` when a finding is over-
+    reach by our own side; otherwise ``proportionate``. ``position`` says which way the agreement leans.
+    """
+    facts = context.facts()
+    summary: dict[str, dict[str, object]] = {}
+    for category in taxonomy().categories:
+        governing = [clause.id for clause in clauses if category.id in clause.categories]
+        concerned = [finding for finding in findings if category.id in finding.categories]
+        ours = [finding for finding in concerned if finding.side in (context.side, "both")]
+        theirs = [finding for finding in concerned if finding.side not in (context.side, "both")]
+        materiality = category.materiality.level(facts)
+        if not governing and materiality != "low":
+            verdict = "not addressed"
+        elif ours:
+            verdict = "under-protective"
+        elif theirs:
+            verdict = "over-protective"
+        else:
+            verdict = "proportionate"
+        leans = {finding.side for finding in concerned if finding.side != "both"}
+        position = (
+            "not addressed"
+            if not governing
+            else "contested"
+            if len(leans) > 1
+            else "vendor-protective"
+            if leans == {"customer"}
+            else "customer-protective"
+            if leans == {"vendor"}
+            else "balanced"
+        )
+        summary[category.id] = {
+            "materiality": materiality,
+            "nature": category.nature,
+            "clauses": governing,
+            "findings": len(concerned),
+            "position": position,
+            "verdict": verdict,
+            "proportionate": verdict == "proportionate",
+        }
+    return summary
