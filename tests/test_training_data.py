@@ -21,3 +21,12 @@ def test_training_data_checker_passes(folder: str, arguments: list[str]) -> None
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
     assert "OK" in completed.stdout
+
+
+def test_checkers_use_the_taxonomy_identifiers() -> None:
+    sys.path.insert(0, str(ROOT / "training"))
+    from common import CATEGORIES, MECHANISMS
+
+    from proportion.knowledge import taxonomy
+
+    assert (taxonomy().category_ids, taxonomy().mechanism_ids) == (CATEGORIES, MECHANISMS)

@@ -33,11 +33,11 @@ def evidence(
         return None
     if condition.mechanisms_any and not set(condition.mechanisms_any) & set(mechanisms):
         return None
-    cleared = condition.cleared_regex
-    if cleared is not None and cleared.search(text):
-        return None
     found = condition.evidence_regex.search(text)
-    return (found.start(), found.end()) if found else None
+    if found is None:
+        return None
+    cleared = condition.cleared_regex
+    return None if cleared is not None and cleared.search(text) else (found.start(), found.end())
 
 
 def _finding(rule: Rule, clause: Clause, span: tuple[int, int], context: DealContext) -> Finding:

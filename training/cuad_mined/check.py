@@ -32,13 +32,9 @@ CONTRACTS = os.path.join(DATA, "cuad", "contracts_train.jsonl")
 CLAUSES = os.path.join(HERE, "clauses.jsonl")
 ALLOWED = os.path.join(HERE, "contracts.txt")
 
-FIELDS = ["id", "doc", "number", "heading", "text", "categories", "mechanisms", "notes"]
-CATEGORIES = ["output-accuracy", "confidentiality", "security", "training-use", "derived-data", "retention",
-              "subprocessors", "privacy", "output-ownership", "ip-infringement", "acceptable-use", "model-change",
-              "suspension", "oversight", "regulatory"]
-MECHANISMS = ["definition", "grant", "restriction", "obligation", "warranty", "disclaimer", "liability-cap",
-              "damages-exclusion", "carve-out", "indemnity", "remedy", "suspension-right", "notice", "audit",
-              "insurance"]
+sys.path.insert(0, os.path.dirname(HERE))
+from common import CATEGORIES, FIELDS, MECHANISMS  # noqa: E402
+
 
 errors = []
 

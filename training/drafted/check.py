@@ -27,13 +27,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 N = 10
 TARGETS = {"clauses": 700, "category": 45, "mechanism": 30, "none": 150}
-FIELDS = ["id", "doc", "number", "heading", "text", "categories", "mechanisms", "notes"]
-CATEGORIES = ["output-accuracy", "confidentiality", "security", "training-use", "derived-data", "retention",
-              "subprocessors", "privacy", "output-ownership", "ip-infringement", "acceptable-use", "model-change",
-              "suspension", "oversight", "regulatory"]
-MECHANISMS = ["definition", "grant", "restriction", "obligation", "warranty", "disclaimer", "liability-cap",
-              "damages-exclusion", "carve-out", "indemnity", "remedy", "suspension-right", "notice", "audit",
-              "insurance"]
+sys.path.insert(0, os.path.dirname(HERE))
+from common import CATEGORIES, FIELDS, MECHANISMS  # noqa: E402
+
 
 errors = []
 
