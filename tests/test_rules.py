@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import pytest
 
-from proportion.assess import evidence, gap_anchor, material
+from proportion.assess import evidence, gap_anchor, material, undefined_uses
 from proportion.classify import classify_texts
 from proportion.context import build_context
 from proportion.knowledge.rules import Case, Rule, rulebook
 from proportion.models import Clause
+from proportion.terms import defined_terms
+
+
+def _agreement(text: str) -> list[Clause]:
+    """A case's short agreement as classified clauses, one per paragraph, with offsets into ``text``."""
+    clauses, position = [], 0
+    paragraphs = [part for part in text.split("\n\n") if part.strip()]
+    for number, (paragraph, labels) in enumerate(zip(paragraphs, classify_texts(paragraphs), strict=True), 1):
+        start = text.index(paragraph, position)
+        position = start + len(paragraph)
+        clauses.append(Clause(id=f"c{number}", text=paragraph, start=start, end=position, categories=labels.categories))
+    return clauses
 
 
 def fires(rule: Rule, case: Case) -> bool:
     """Whether the rule flags the case in the case's context, with the shipped classifier's labels.
 
-    A clause rule looks at the case's clause; a gap rule at the case's agreement, one clause per paragraph."""
+    A clause rule looks at the case's clause; gap and undefined-term rules at the case's agreement, one clause per
+    paragraph."""
     if not material(rule.context, build_context(dict(case.context))):
         return False
     if rule.gap is not None:
-        paragraphs = [part.strip() for part in case.text.split("\n\n") if part.strip()]
-        clauses = [
-            Clause(id=f"c{n}", text=text, start=0, end=len(text), categories=labels.categories)
-            for n, (text, labels) in enumerate(zip(paragraphs, classify_texts(paragraphs), strict=True), start=1)
-        ]
-        return gap_anchor(rule.gap, clauses) is not None
+        return gap_anchor(rule.gap, _agreement(case.text)) is not None
+    if rule.undefined is not None:
+        clauses = _agreement(case.text)
+        defined = {term.term for term in defined_terms(case.text, clauses)}
+        return bool(undefined_uses(rule.undefined, clauses, defined))
     assert rule.clause is not None
     (labels,) = classify_texts([case.text], [case.heading])
     return evidence(rule.clause, case.text, labels.categories, labels.mechanisms) is not None

@@ -7,11 +7,19 @@ wording that makes the clause proportionate (a carve-out, a notice period, a con
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from proportion.context import DealContext
 from proportion.knowledge import taxonomy
-from proportion.knowledge.rules import ClauseCondition, ContextCondition, GapCondition, Rule, rulebook
+from proportion.knowledge.rules import (
+    ClauseCondition,
+    ContextCondition,
+    GapCondition,
+    Rule,
+    UndefinedCondition,
+    rulebook,
+)
 from proportion.models import Clause, Finding
 
 
@@ -79,9 +87,38 @@ def gap_anchor(condition: GapCondition, clauses: list[Clause]) -> Clause | None:
     return (related or clauses)[0]
 
 
-def assess(clauses: list[Clause], context: DealContext) -> list[Finding]:
-    """Findings of every rule material in this context, in document order."""
+def undefined_uses(
+    condition: UndefinedCondition, clauses: list[Clause], defined: set[str]
+) -> list[tuple[Clause, tuple[int, int]]]:
+    """First capitalised use of each listed term that the agreement does not define (singular or plural)."""
+    known = {term.lower().removesuffix("s") for term in defined}
+    found = []
+    for term in condition.terms:
+        if term.lower().removesuffix("s") in known:
+            continue
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])")
+        use = next(
+            (
+                (clause, (match.start(), match.end()))
+                for clause in clauses
+                for match in pattern.finditer(clause.text)
+                if not _SENTENCE_START.search(clause.text[: match.start()])
+            ),
+            None,
+        )
+        if use is not None:
+            found.append(use)
+    return found
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.:;!?\"“(]\s*|\n\s*)$")
+"""A capital at the start of a sentence, a list item or a quotation says nothing about a defined term."""
+
+
+def assess(clauses: list[Clause], context: DealContext, defined: Iterable[str] = ()) -> list[Finding]:
+    """Findings of every rule material in this context, in document order (``defined``: the defined terms)."""
     findings = []
+    defined_terms = set(defined)
     for rule in rulebook().rules.values():
         if not material(rule.context, context):
             continue
@@ -89,6 +126,10 @@ def assess(clauses: list[Clause], context: DealContext) -> list[Finding]:
             anchor = gap_anchor(rule.gap, clauses)
             if anchor is not None:
                 findings.append(_finding(rule, anchor, (0, len(anchor.text)), context))
+            continue
+        if rule.undefined is not None:
+            uses = undefined_uses(rule.undefined, clauses, defined_terms)
+            findings.extend(_finding(rule, clause, where, context) for clause, where in uses)
             continue
         assert rule.clause is not None
         for clause in clauses:

@@ -33,8 +33,8 @@ def review_document(document: SourceDocument, path: str, sha256: str, context: D
         ),
         context=context.public(),
         clauses=clauses,
-        defined_terms=defined_terms(document.text, clauses),
-        findings=(findings := assess(clauses, context)),
+        defined_terms=(terms := defined_terms(document.text, clauses)),
+        findings=(findings := assess(clauses, context, (term.term for term in terms))),
         summary={"categories": summarise(clauses, findings, context)},
     )
 

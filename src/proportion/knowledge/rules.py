@@ -51,6 +51,12 @@ class GapCondition(Strict):
     anchor_categories: list[str] = Field(default_factory=list)
 
 
+class UndefinedCondition(Strict):
+    """Key terms the agreement relies on (capitalised, as defined terms are) without defining them."""
+
+    terms: list[str] = Field(min_length=1)
+
+
 class ContextCondition(Strict):
     """The deals in which the rule's risk is material; an empty list places no condition."""
 
@@ -75,14 +81,20 @@ class Rule(Strict):
     example: str
     clause: ClauseCondition | None = None
     gap: GapCondition | None = None
+    undefined: UndefinedCondition | None = None
     context: ContextCondition = ContextCondition()
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
         if not self.code.startswith(FAMILY_PREFIX[self.family]):
             raise ValueError(f"{self.code}: a {self.family} rule's code starts with {FAMILY_PREFIX[self.family]}")
-        if (self.gap is not None) != (self.family == "gap") or (self.clause is None) == (self.gap is None):
-            raise ValueError(f"{self.code}: a gap rule has a 'gap' condition, every other rule a 'clause' condition")
+        conditions = [self.clause, self.gap, self.undefined]
+        if sum(condition is not None for condition in conditions) != 1 or (self.gap is not None) != (
+            self.family == "gap"
+        ):
+            raise ValueError(
+                f"{self.code}: a rule has one condition: 'gap' for a gap rule, else 'clause' or 'undefined'"
+            )
         categories = set(taxonomy().category_ids)
         named = [*self.categories]
         if self.clause is not None:
@@ -114,7 +126,7 @@ class Case(Strict):
 class Cases(Strict):
     """A rule's examples: those it must flag and those it must leave alone; misses and false alarms on record.
 
-    For a gap rule each case's ``text`` is a whole short agreement, one clause per paragraph."""
+    For a gap or undefined-term rule each case's ``text`` is a whole short agreement, one clause per paragraph."""
 
     flagged: list[Case] = Field(min_length=1)
     ok: list[Case] = Field(min_length=1)
