@@ -75,9 +75,8 @@ def test_review_json_follows_the_stable_interface(tmp_path: Path) -> None:
         } <= set(finding)
         assert text[finding["start"] : finding["end"]].strip()
     assert set(review["summary"]["categories"]) == {category for category in CATEGORIES}
-    assert all(
-        {"materiality", "position", "proportionate"} <= set(row) for row in review["summary"]["categories"].values()
-    )
+    summary_keys = {"materiality", "target", "position", "proportionate"}
+    assert all(summary_keys <= set(row) for row in review["summary"]["categories"].values())
     output_term = next(term for term in review["defined_terms"] if term["term"] == "Output")
     assert text[output_term["start"] : output_term["end"]] == "Output" and output_term["uses"]
 

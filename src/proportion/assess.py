@@ -142,11 +142,13 @@ def assess(clauses: list[Clause], context: DealContext, defined: Iterable[str] =
 def summarise(clauses: list[Clause], findings: list[Finding], context: DealContext) -> dict[str, dict[str, object]]:
     """Per category: materiality in this deal, the clauses that govern it, its findings and the verdict.
 
-    Verdict: ``not addressed`` when no clause governs a category of medium or high materiality;
-    ``under-protective`` when a finding protects the side we act for; ``over-protective`` when a finding is over-
-    reach by our own side; otherwise ``proportionate``. ``position`` says which way the agreement leans.
+    ``target`` says what proportion looks like for the category's nature (taxonomy.yaml). ``verdict``: ``not
+    addressed`` when no clause governs a category of medium or high materiality; ``under-protective`` when a
+    finding protects the side we act for; ``over-protective`` when a finding is over-reach by our own side;
+    otherwise ``proportionate``. ``position`` says which way the agreement leans.
     """
     facts = context.facts()
+    natures = {nature.id: nature.proportionate for nature in taxonomy().natures}
     summary: dict[str, dict[str, object]] = {}
     for category in taxonomy().categories:
         governing = [clause.id for clause in clauses if category.id in clause.categories]
@@ -177,6 +179,7 @@ def summarise(clauses: list[Clause], findings: list[Finding], context: DealConte
         summary[category.id] = {
             "materiality": materiality,
             "nature": category.nature,
+            "target": natures[category.nature],
             "clauses": governing,
             "findings": len(concerned),
             "position": position,
