@@ -25,7 +25,7 @@ def test_training_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     for run in ("one", "two"):
         (tmp_path / run).mkdir()
         head = fit_head(examples, labels, Settings(folds=3))
-        digests.append(save_heads({"ai": head}, tmp_path / run / "fast.npz", {"model": "fast"}))
+        digests.append(save_heads({"ai": head}, tmp_path / run / "fast.npz", {"model": "fast"})["sha256"])
     assert digests[0] == digests[1]
     heads, _ = load_heads(tmp_path / "one" / "fast.npz")
     text = "Provider shall not use Customer Data to train its models."

@@ -93,10 +93,9 @@ def undefined_uses(
     """First capitalised use of each listed term that the agreement does not define (singular or plural)."""
     known = {term.lower().removesuffix("s") for term in defined}
     found = []
-    for term in condition.terms:
+    for term, pattern in condition.patterns.items():
         if term.lower().removesuffix("s") in known:
             continue
-        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])")
         use = next(
             (
                 (clause, (match.start(), match.end()))
@@ -139,6 +138,19 @@ def assess(clauses: list[Clause], context: DealContext, defined: Iterable[str] =
     return sorted(findings, key=lambda finding: (finding.start, finding.rule))
 
 
+def _position(governing: list[str], protected: set[str]) -> str:
+    """Which way the agreement leans on a category: findings protecting the customer mean it favours the vendor."""
+    if not governing:
+        return "not addressed"
+    if len(protected) > 1:
+        return "contested"
+    if protected == {"customer"}:
+        return "vendor-protective"
+    if protected == {"vendor"}:
+        return "customer-protective"
+    return "balanced"
+
+
 def summarise(clauses: list[Clause], findings: list[Finding], context: DealContext) -> dict[str, dict[str, object]]:
     """Per category: materiality in this deal, the clauses that govern it, its findings and the verdict.
 
@@ -164,18 +176,7 @@ def summarise(clauses: list[Clause], findings: list[Finding], context: DealConte
             verdict = "over-protective"
         else:
             verdict = "proportionate"
-        leans = {finding.side for finding in concerned if finding.side != "both"}
-        position = (
-            "not addressed"
-            if not governing
-            else "contested"
-            if len(leans) > 1
-            else "vendor-protective"
-            if leans == {"customer"}
-            else "customer-protective"
-            if leans == {"vendor"}
-            else "balanced"
-        )
+        position = _position(governing, {finding.side for finding in concerned if finding.side != "both"})
         summary[category.id] = {
             "materiality": materiality,
             "nature": category.nature,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 import os
 import time
 import zipfile
@@ -21,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from proportion.errors import InputError
-from proportion.evaluation import Score, segmentation_benchmark
+from proportion.evaluation import Score, read_jsonl, segmentation_benchmark
 from proportion.ingest import read_bytes
 from proportion.ingest.numbering import W
 from proportion.models import Clause
@@ -156,17 +155,13 @@ def classifier_rows(shared: Path, repeat: int) -> list[tuple[str, int, float, fl
     from proportion.classify import MODELS, load
     from proportion.classify.features import words
 
-    with (shared / "data" / "ai_clauses" / "clauses.jsonl").open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines]
+    records = read_jsonl(shared / "data" / "ai_clauses" / "clauses.jsonl")
     texts = [record["text"] for record in records]
     headings = [record["heading"] for record in records]
     floor = _best(lambda: [words(text) for text in texts], repeat)
     rows = []
     for name in MODELS:
-        try:
-            classifier = load(name)
-        except ImportError:
-            continue
+        classifier = load(name)
         seconds = _best(lambda: classifier.classify(texts, headings), repeat)  # noqa: B023 - called at once
         rows.append((name, len(texts), len(texts) / seconds, seconds / floor))
     return rows

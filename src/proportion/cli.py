@@ -106,9 +106,7 @@ class FailOn(StrEnum):
     high = "high"
 
 
-SEVERITY_ORDER = ["info", "low", "medium", "high"]
-CONTEXT_ERRORS = {"P140", "P141", "P142", "P143"}
-"""Errors about the deal context rather than the agreement file."""
+SEVERITY_ORDER = [level.value for level in FailOn if level is not FailOn.never]
 
 
 @app.command()
@@ -161,11 +159,14 @@ def review(
     try:
         answers = read_context_file(context_file) if context_file is not None else {}
         context = build_context({**answers, **{key: value for key, value in flags.items() if value is not None}})
+    except InputError as error:
+        fail(str(error))
+    try:
         result = run_review(
             file, context=context, limits=_limits(max_file_mb, max_unzipped_mb, max_pdf_pages), encoding=encoding
         )
     except InputError as error:
-        fail(str(error) if error.code in CONTEXT_ERRORS else f"{_printable(file)}: {error}")
+        fail(f"{_printable(file)}: {error}")
     rendered = RENDERERS[format.value](result)
     if output is None:
         if isinstance(rendered, bytes):

@@ -7,6 +7,7 @@ Unknown answers take stated defaults (those of shared/spec/labeling.md), and eve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -67,33 +68,28 @@ class DealContext(BaseModel):
     regulatory_role: RegulatoryRole = Field(RegulatoryRole.none, description="The customer's EU AI Act role.")
     assumed: list[str] = Field(default_factory=list, description="Questions answered by default.")
 
-    @property
-    def sensitive_data(self) -> bool:
-        """Confidential, personal or special-category information enters the model."""
-        return self.data in (DataClass.confidential, DataClass.personal, DataClass.special_category)
-
-    @property
-    def personal_data(self) -> bool:
-        return self.data in (DataClass.personal, DataClass.special_category)
-
     def facts(self) -> set[str]:
-        """The facts of this deal that the knowledge base's materiality rules name (knowledge.CONTEXT_FACTS)."""
-        facts = {
-            "sensitive_data": self.sensitive_data,
-            "personal_data": self.personal_data,
-            "public_data": self.data == DataClass.public,
-            "no_human_review": not self.human_review,
-            "critical_output": self.critical_output,
-            "third_party_model": self.deployment == Deployment.third_party_provider,
-            "customer_hosted": self.deployment == Deployment.customer_hosted,
-            "regulated": self.regulatory_role != RegulatoryRole.none,
-        }
-        return {name for name, holds in facts.items() if holds}
+        """The facts of this deal (names from :data:`FACTS`) that the knowledge base's materiality rules use."""
+        return {name for name, holds in FACTS.items() if holds(self)}
 
     def public(self) -> dict[str, Any]:
         """The context as it appears in the review JSON."""
         return self.model_dump(mode="json")
 
+
+FACTS: dict[str, Callable[[DealContext], bool]] = {
+    "sensitive_data": lambda context: (
+        context.data in (DataClass.confidential, DataClass.personal, DataClass.special_category)
+    ),
+    "personal_data": lambda context: context.data in (DataClass.personal, DataClass.special_category),
+    "public_data": lambda context: context.data == DataClass.public,
+    "no_human_review": lambda context: not context.human_review,
+    "critical_output": lambda context: context.critical_output,
+    "third_party_model": lambda context: context.deployment == Deployment.third_party_provider,
+    "customer_hosted": lambda context: context.deployment == Deployment.customer_hosted,
+    "regulated": lambda context: context.regulatory_role != RegulatoryRole.none,
+}
+"""Facts a deal context can establish; taxonomy.yaml's materiality rules may name only these."""
 
 QUESTIONS = [name for name in DealContext.model_fields if name != "assumed"]
 

@@ -13,11 +13,18 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from proportion.ingest import read_document
 from proportion.segment import segment
 
 _WORD = re.compile(r"\S+")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of a JSON Lines file (blank lines skipped)."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
 
 
 @dataclass(slots=True)
@@ -109,10 +116,8 @@ def score_boundaries(path: Path, gold_texts: list[str]) -> DocumentBoundaries:
 def segmentation_benchmark(corpus: Path, clauses_file: Path) -> list[DocumentBoundaries]:
     """Boundary scores for every corpus document that has labelled clauses."""
     by_document: dict[str, list[str]] = defaultdict(list)
-    with clauses_file.open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            by_document[record["doc"]].append(record["text"])
+    for record in read_jsonl(clauses_file):
+        by_document[record["doc"]].append(record["text"])
     results = []
     for slug, texts in sorted(by_document.items()):
         path = corpus / f"{slug}.txt"
@@ -149,15 +154,13 @@ def findings_benchmark(corpus: Path, labels: Path) -> FindingScores:
     """
     from proportion.pipeline import review
 
-    folder = labels.parent
-    gold_findings = [json.loads(line) for line in (folder / "findings.jsonl").open(encoding="utf-8")]
+    gold_findings = read_jsonl(labels.parent / "findings.jsonl")
     gold_clauses: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
-    for line in labels.open(encoding="utf-8"):
-        record = json.loads(line)
+    for record in read_jsonl(labels):
         gold_clauses[record["doc"]].append((record["id"], set(record["text"].split())))
     overall = Score()
     families: dict[str, Score] = defaultdict(Score)
-    documents = sorted({finding["doc"] for finding in gold_findings})
+    documents = sorted({record["doc"] for record in gold_findings})
     for document in documents:
         result = review(corpus / f"{document}.txt")
         texts = {clause.id: clause.text for clause in result.clauses}
@@ -169,13 +172,13 @@ def findings_benchmark(corpus: Path, labels: Path) -> FindingScores:
                 gold_id = _gold_clause_for(texts[finding.clause], gold_clauses[document])
                 predicted.add((gold_id or f"ours:{finding.clause}", finding.family))
         gold: set[tuple[str, str]] = set()
-        for finding in gold_findings:
-            if finding["doc"] != document:
+        for record in gold_findings:
+            if record["doc"] != document:
                 continue
-            if finding["clause"] is None:
-                gold.update((f"gap:{category}", finding["family"]) for category in finding["categories"])
+            if record["clause"] is None:
+                gold.update((f"gap:{category}", record["family"]) for category in record["categories"])
             else:
-                gold.add((finding["clause"], finding["family"]))
+                gold.add((record["clause"], record["family"]))
         for family in {family for _, family in predicted | gold}:
             ours = {item for item in predicted if item[1] == family}
             theirs = {item for item in gold if item[1] == family}

@@ -42,9 +42,8 @@ class ClauseLabels:
 class Classifier:
     """Linear heads applied together; each label lands in the field its vocabulary belongs to."""
 
-    def __init__(self, heads: dict[str, LinearHead], manifest: dict[str, Any]) -> None:
+    def __init__(self, heads: dict[str, LinearHead]) -> None:
         self.heads = heads
-        self.manifest = manifest
         self._kinds = {
             **{label: "categories" for label in taxonomy().category_ids},
             **{label: "mechanisms" for label in taxonomy().mechanism_ids},
@@ -66,8 +65,8 @@ class Classifier:
 
 
 def _load_fast() -> Classifier:
-    heads, manifest = load_heads(WEIGHTS / "fast.npz")
-    return Classifier(heads, manifest)
+    heads, _ = load_heads(WEIGHTS / "fast.npz")
+    return Classifier(heads)
 
 
 MODELS: dict[str, Callable[[], Classifier]] = {"fast": _load_fast}

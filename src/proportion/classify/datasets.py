@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from proportion.cuad_metrics import IOU_THRESHOLD, answer_words, candidate_spans, load_cuad
+from proportion.evaluation import read_jsonl
 from proportion.knowledge import clause_types
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -41,17 +42,10 @@ def publisher(doc: str) -> str:
     return doc.split("-", 1)[0]
 
 
-def _jsonl(path: Path) -> Iterator[dict[str, object]]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
-def _examples(path: Path, source: str, group_of: type[str] | None = None) -> list[Example]:
+def _examples(path: Path, source: str) -> list[Example]:
     examples = []
-    for record in _jsonl(path):
-        labels = [*record["categories"], *record["mechanisms"]]  # type: ignore[misc]
+    for record in read_jsonl(path):
+        labels = [*record["categories"], *record["mechanisms"]]
         doc = str(record["doc"])
         examples.append(
             Example(
@@ -105,14 +99,14 @@ def cuad_split(shared: Path) -> tuple[set[str], set[str]]:
         for row in csv.DictReader(handle):
             if row["split"] == "train":
                 by_type.setdefault(row["contract_type"], []).append(row["filename"])
-    train: set[str] = set()
-    dev: set[str] = set()
-    for names in by_type.values():
-        names.sort(key=lambda name: hashlib.sha256(f"proportion-cuad-dev-v1|{name}".encode()).hexdigest())
-        cut = round(len(names) * 0.2)
-        dev.update(names[:cut])
-        train.update(names[cut:])
-    return train, dev
+    dev = {name for names in by_type.values() for name in held_out(names, "proportion-cuad-dev-v1")}
+    return {name for names in by_type.values() for name in names} - dev, dev
+
+
+def held_out(names: Iterable[str], salt: str, share: float = 0.2) -> set[str]:
+    """A fixed ``share`` of ``names``: the first of them ordered by sha256(salt + "|" + name)."""
+    ordered = sorted(set(names), key=lambda name: hashlib.sha256(f"{salt}|{name}".encode()).hexdigest())
+    return set(ordered[: round(len(ordered) * share)])
 
 
 def cuad_examples(shared: Path, contracts: set[str]) -> list[Example]:

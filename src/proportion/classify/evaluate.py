@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from proportion.classify.datasets import TRAINING, Example, ai_examples, cuad_split, dev_split
+from proportion.classify.datasets import TRAINING, Example, ai_examples, cuad_split, dev_split, held_out
 from proportion.classify.features import analyse
 from proportion.classify.linear import LinearHead
 from proportion.classify.train import AI_SETTINGS, Settings, fit_head, label_matrix
@@ -29,7 +27,7 @@ from proportion.cuad_metrics import (
     cuad_scores,
     load_cuad,
 )
-from proportion.evaluation import FindingScores, Score
+from proportion.evaluation import FindingScores, Score, read_jsonl
 from proportion.knowledge import clause_types, taxonomy
 
 UNFAIR_LABELS = [
@@ -190,20 +188,15 @@ def evaluate_cuad(shared: Path, head: LinearHead, say: Callable[[str], None] = p
 
 
 def _unfair_examples(shared: Path) -> list[Example]:
-    with (shared / "data" / "unfair_tos" / "train.jsonl").open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines if line.strip()]
     return [
         Example(record["text"], "", frozenset(record["labels"]), record["company"], record["company"], "unfair_tos")
-        for record in records
+        for record in read_jsonl(shared / "data" / "unfair_tos" / "train.jsonl")
     ]
 
 
 def unfair_split(companies: Sequence[str]) -> set[str]:
     """Held-back companies: one in five, ordered by sha256("proportion-unfair-dev-v1|" + name)."""
-    ordered = sorted(
-        set(companies), key=lambda name: hashlib.sha256(f"proportion-unfair-dev-v1|{name}".encode()).hexdigest()
-    )
-    return set(ordered[: round(len(ordered) * 0.2)])
+    return held_out(companies, "proportion-unfair-dev-v1")
 
 
 def evaluate_unfair(shared: Path, say: Callable[[str], None] = print) -> LabelReport:

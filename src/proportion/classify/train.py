@@ -7,7 +7,6 @@ that the shipped model is the one the repository's data and code produce.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -35,9 +34,6 @@ class Settings:
     max_terms: int = 60_000
     folds: int = 5
     class_weight: str | None = "balanced"
-    calibrate_on: tuple[str, ...] = ()
-    """Sources whose out-of-fold scores set calibration and thresholds (all when empty): real agreements, so that
-    thresholds fit the label density of real documents rather than of clauses drafted to cover every label."""
 
 
 def design_matrix(
@@ -121,8 +117,7 @@ def fit_head(examples: Sequence[Example], labels: Sequence[str], settings: Setti
     for inside, outside in GroupKFold(n_splits=folds).split(matrix, groups=groups):
         fold_weights, fold_bias = fit_linear(matrix[inside], targets[inside], settings)
         margins[outside] = matrix[outside] @ fold_weights + fold_bias
-    real = np.array([not settings.calibrate_on or example.source in settings.calibrate_on for example in examples])
-    calibration, thresholds = calibrate(margins[real], targets[real])
+    calibration, thresholds = calibrate(margins, targets)
     return LinearHead(list(labels), vocabulary, weights, bias, calibration, thresholds)
 
 
@@ -159,5 +154,4 @@ def train_model(shared: Path, training: Path, output: Path, say: Callable[[str],
         "inputs": {str(path.relative_to(path.parents[2])): _sha256(path) for path in inputs if path.is_file()},
     }
     output.mkdir(parents=True, exist_ok=True)
-    save_heads({"ai": ai_head, "cuad": cuad_head}, output / "fast.npz", manifest)
-    return json.loads((output / "fast.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return save_heads({"ai": ai_head, "cuad": cuad_head}, output / "fast.npz", manifest)

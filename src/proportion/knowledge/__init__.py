@@ -7,6 +7,7 @@ Knowledge is data a lawyer can read and change; this module only loads it, valid
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, cached_property
 from importlib import resources
 from re import _constants, _parser  # type: ignore[attr-defined]
@@ -14,6 +15,8 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from proportion.context import FACTS
 
 
 class Strict(BaseModel):
@@ -28,19 +31,8 @@ class Nature(Strict):
     proportionate: str
 
 
-CONTEXT_FACTS = frozenset(
-    {
-        "sensitive_data",
-        "personal_data",
-        "public_data",
-        "no_human_review",
-        "critical_output",
-        "third_party_model",
-        "customer_hosted",
-        "regulated",
-    }
-)
-"""Facts of a deal context that materiality rules may name (computed by ``DealContext.facts``)."""
+CONTEXT_FACTS = frozenset(FACTS)
+"""Facts of a deal context that materiality rules may name (``proportion.context.FACTS``)."""
 
 
 class Materiality(Strict):
@@ -167,13 +159,17 @@ class Signal(Strict):
         # An anchor that contains a shorter one adds nothing: wherever it occurs, the shorter one does too.
         return tuple(sorted(a for a in found if not any(b != a and b in a for b in found)))
 
+    @cached_property
+    def matches(self) -> Callable[[str], bool]:
+        """The test on lower-cased text, built once: the anchor prefilter, then the patterns."""
+        anchors, search = self.anchors, self.regex.search
+        if anchors is None:
+            return lambda lowered: search(lowered) is not None
+        return lambda lowered: any(map(lowered.__contains__, anchors)) and search(lowered) is not None
+
     def fires(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal's wording occurs in ``text`` (pass ``text.lower()`` as ``lowered`` to reuse it)."""
-        lowered = text.lower() if lowered is None else lowered
-        anchors = self.anchors
-        if anchors is not None and not any(anchor in lowered for anchor in anchors):
-            return False
-        return self.regex.search(lowered) is not None
+        return self.matches(text.lower() if lowered is None else lowered)
 
 
 def _required_strings(items: Any) -> list[str] | None:

@@ -54,7 +54,14 @@ class GapCondition(Strict):
 class UndefinedCondition(Strict):
     """Key terms the agreement relies on (capitalised, as defined terms are) without defining them."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     terms: list[str] = Field(min_length=1)
+
+    @cached_property
+    def patterns(self) -> dict[str, re.Pattern[str]]:
+        """Each term, as a whole word or its plural, case-sensitive."""
+        return {term: re.compile(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])") for term in self.terms}
 
 
 class ContextCondition(Strict):
