@@ -18,3 +18,9 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}; the tests need ../shared beside the checkout")
     return CORPUS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "libreoffice: opens documents in LibreOffice headless (tests/libreoffice.py; installs it in CI)"
+    )

@@ -83,3 +83,76 @@ def legal_outline_docx(path: Path, *, restart_second_list: bool = True) -> Path:
     document.save(buffer)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def redlined_comment_docx(
+    path: Path, *, inserted_paragraph: bool = False, comment_id: int = 9, format_change: bool = False
+) -> Path:
+    """A short numbered clause list with tracked changes by two authors and one comment, as Word writes them.
+
+    Counsel A inserts "not " in clause 1 and deletes "seventy-two" in clause 2, where Counsel B inserts
+    "twenty-four"; Reviewer C comments on "Customer Data" in the closing paragraph. With ``inserted_paragraph``
+    Counsel B also inserts a whole third clause, paragraph mark included (``w:rPr/w:ins`` in its ``w:pPr``).
+    ``comment_id`` is the comment's ``w:id``; give it the id of a revision (1-5) to test an id collision.
+    With ``format_change`` Counsel A has also made the title bold (``w:rPrChange``), a change of no text.
+
+    Accept all: "Data Processing Terms", "1.<TAB>Vendor will not sell Customer Data.", "2.<TAB>Notice must be
+    given within twenty-four hours.", ["3.<TAB>Vendor will notify Customer of a breach.",] "Customer Data
+    means data that Customer submits." Reject all: the same without "not ", with "seventy-two" and no clause 3.
+    """
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {W_NS} w:abstractNumId="80">{_level(0, "decimal", "%1.")}</w:abstractNum>')
+    )
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    body = document.element.body
+    sect_pr = body[-1]
+    a = 'w:author="Counsel A" w:date="2026-01-01T09:00:00Z"'
+    b = 'w:author="Counsel B" w:date="2026-01-02T10:30:00Z"'
+    num_pr = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="80"/></w:numPr>'
+
+    def run(text: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    title = run("Data Processing Terms")
+    if format_change:
+        title = title.replace("<w:r>", f'<w:r><w:rPr><w:b/><w:rPrChange w:id="6" {a}><w:rPr/></w:rPrChange></w:rPr>')
+
+    paragraphs = [
+        f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{title}</w:p>',
+        f"<w:p><w:pPr>{num_pr}</w:pPr>{run('Vendor will ')}"
+        f'<w:ins w:id="1" {a}>{run("not ")}</w:ins>{run("sell Customer Data.")}</w:p>',
+        f"<w:p><w:pPr>{num_pr}</w:pPr>{run('Notice must be given within ')}"
+        f'<w:del w:id="2" {a}><w:r><w:delText>seventy-two</w:delText></w:r></w:del>'
+        f'<w:ins w:id="3" {b}>{run("twenty-four")}</w:ins>{run(" hours.")}</w:p>',
+    ]
+    if inserted_paragraph:
+        paragraphs.append(
+            f'<w:p><w:pPr>{num_pr}<w:rPr><w:ins w:id="4" {b}/></w:rPr></w:pPr>'
+            f'<w:ins w:id="5" {b}>{run("Vendor will notify Customer of a breach.")}</w:ins></w:p>'
+        )
+    paragraphs.append(
+        f"<w:p>"
+        f'<w:commentRangeStart w:id="{comment_id}"/>{run("Customer Data")}<w:commentRangeEnd w:id="{comment_id}"/>'
+        f'<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="{comment_id}"/></w:r>'
+        f"{run(' means data that Customer submits.')}</w:p>"
+    )
+    for xml in paragraphs:
+        sect_pr.addprevious(parse_xml(xml.replace("<w:p>", f"<w:p {W_NS}>", 1)))
+    comments = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments {W_NS}>'
+        f'<w:comment w:id="{comment_id}" w:author="Reviewer C" w:date="2026-01-03T08:00:00Z" w:initials="RC">'
+        "<w:p><w:r><w:annotationRef/></w:r><w:r><w:t>Define by reference to the DPA.</w:t></w:r></w:p>"
+        "</w:comment></w:comments>"
+    )
+    part = Part(PackURI("/word/comments.xml"), CONTENT_TYPE.WML_COMMENTS, comments.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.COMMENTS)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path

@@ -9,9 +9,11 @@ from __future__ import annotations
 import copy
 import io
 import os
+import statistics
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -177,6 +179,51 @@ def review_rows(pages: int, repeat: int) -> list[tuple[str, float, float]]:
     return [("file -> clauses", to_clauses, 1.0), ("full review (clauses classified)", whole, whole / to_clauses)]
 
 
+@dataclass(slots=True)
+class RedlineResult:
+    """One agreement's proposals: high findings left without an edit, edit sizes, and the accept-all check."""
+
+    document: str
+    high: int
+    high_without_edit: int
+    edits: int
+    changed: list[int]
+    """Characters deleted plus inserted, per edit (new clauses excluded: they are whole by nature)."""
+    faithful: bool
+    problem: str = ""
+
+
+def redline_results(paths: list[Path]) -> list[RedlineResult]:
+    """Review each agreement, write its redline and read it back: every edit must be there and nothing else."""
+    from proportion.pipeline import review_bytes
+    from proportion.propose import accepted
+    from proportion.render.docx import RedlineError, redline
+
+    results = []
+    for path in paths:
+        data = path.read_bytes()
+        result = review_bytes(data, path.name)
+        covered = {index for edit in result.edits for index in edit.findings}
+        high = [index for index, finding in enumerate(result.findings) if finding.severity == "high"]
+        changed = [
+            (edit.end - edit.start) + len(edit.text) for edit in result.edits if edit.kind != "new-clause"
+        ]
+        try:
+            written = read_bytes(redline(result, data), ".docx").text
+            expected = accepted(result.document.text, result.edits)
+            faithful, problem = _paragraphs(written) == _paragraphs(expected), ""
+        except (RedlineError, InputError) as error:
+            faithful, problem = False, str(error)
+        results.append(
+            RedlineResult(path.stem, len(high), len(set(high) - covered), len(result.edits), changed, faithful, problem)
+        )
+    return results
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> None:
     corpus, labels = shared / "corpus" / "open", shared / "data" / "ai_clauses" / "clauses.jsonl"
     if corpus.is_dir() and labels.exists():
@@ -222,3 +269,19 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
         for name, count, rate, ratio in classifier_rows(shared, repeat):
             models.add_row(name, str(count), f"{rate:,.0f}", f"{ratio:.1f}×")
         console.print(models)
+    documents = [example_path(), *sorted(corpus.glob("*.txt"))] if corpus.is_dir() else [example_path()]
+    redlines = Table(title="Redlines: every high finding edited, accept-all gives the proposed text, edits surgical")
+    for column in ("document", "high findings", "without edit", "edits", "median chars changed", "accept-all"):
+        redlines.add_column(column, justify="left" if column == "document" else "right")
+    everything: list[int] = []
+    for outcome in redline_results(documents):
+        everything += outcome.changed
+        median = f"{statistics.median(outcome.changed):.0f}" if outcome.changed else "-"
+        verdict = "exact" if outcome.faithful else f"FAILED {outcome.problem[:60]}"
+        redlines.add_row(
+            outcome.document, str(outcome.high), str(outcome.high_without_edit), str(outcome.edits), median, verdict
+        )
+    if everything:
+        redlines.add_row("all edits", "", "", str(len(everything)), f"{statistics.median(everything):.0f}", "",
+                         style="bold")
+    console.print(redlines)

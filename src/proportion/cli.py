@@ -36,6 +36,9 @@ app = typer.Typer(
 class Format(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
 
 
 def fail(message: str, status: int = 2) -> NoReturn:
@@ -119,6 +122,13 @@ def review(
     context_file: Annotated[
         Path | None, typer.Option("--context", help="Deal context, YAML or JSON ('proportion context init').")
     ] = None,
+    playbook_file: Annotated[
+        Path | None,
+        typer.Option("--playbook", help="Your playbook (YAML or JSON) over the default ('proportion playbook')."),
+    ] = None,
+    author: Annotated[
+        str, typer.Option(help="Author of the tracked changes and comments in a DOCX redline.")
+    ] = "proportion",
     side: Annotated[Side | None, typer.Option(help="The party you act for [default: customer].")] = None,
     data: Annotated[DataClass | None, typer.Option(help="Most sensitive information entering the model.")] = None,
     human_review: Annotated[
@@ -141,10 +151,16 @@ def review(
     max_unzipped_mb: Annotated[float, typer.Option(help="Refuse DOCX packages that unpack to more.")] = 200.0,
     max_pdf_pages: Annotated[int, typer.Option(help="Refuse PDFs with more pages.")] = 2000,
 ) -> None:
-    """Review one agreement for the side you act for: clauses, risk labels, findings and the deal context."""
+    """Review one agreement for the side you act for: clauses, risk labels, findings, proposed edits.
+
+    --format docx writes the agreement with the edits as Word tracked changes, each with a comment (give --output).
+    """
     from proportion.context import build_context, read_context_file
-    from proportion.pipeline import review as run_review
-    from proportion.render import RENDERERS
+    from proportion.ingest import load_bytes
+    from proportion.knowledge.playbook import load_playbook
+    from proportion.pipeline import review_bytes
+    from proportion.render import RENDERERS, RenderOptions
+    from proportion.render.docx import RedlineError, Signature
 
     flags = {
         "side": side,
@@ -159,18 +175,22 @@ def review(
     try:
         answers = read_context_file(context_file) if context_file is not None else {}
         context = build_context({**answers, **{key: value for key, value in flags.items() if value is not None}})
+        playbook = load_playbook(playbook_file)
     except InputError as error:
         fail(str(error))
+    if format is Format.docx and output is None:
+        fail("a DOCX redline is a file; give --output PATH.docx")
+    limits = _limits(max_file_mb, max_unzipped_mb, max_pdf_pages)
     try:
-        result = run_review(
-            file, context=context, limits=_limits(max_file_mb, max_unzipped_mb, max_pdf_pages), encoding=encoding
-        )
+        source = load_bytes(file, limits)
+        result = review_bytes(source, str(file), context=context, playbook=playbook, limits=limits, encoding=encoding)
     except InputError as error:
         fail(f"{_printable(file)}: {error}")
-    rendered = RENDERERS[format.value](result)
+    try:
+        rendered = RENDERERS[format.value](result, RenderOptions(source, Signature(author=author), playbook))
+    except RedlineError as error:
+        fail(f"{_printable(file)}: cannot write the redline: {error}")
     if output is None:
-        if isinstance(rendered, bytes):
-            fail("this format is binary; give --output PATH")
         Console(soft_wrap=isinstance(rendered, str)).print(rendered, markup=False, highlight=False)
     else:
         if isinstance(rendered, str):
@@ -265,6 +285,36 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code, e.g. OVB101.")])
     if found is None:
         fail(f"no rule {code!r}; 'proportion rules' lists them")
     Console().print(render_rule(found, rulebook().cases[found.code]))
+
+
+@app.command()
+def playbook(
+    category: Annotated[str | None, typer.Argument(help="A risk category, e.g. training-use.")] = None,
+    playbook_file: Annotated[
+        Path | None, typer.Option("--playbook", help="Show your playbook laid over the default.")
+    ] = None,
+    side: Annotated[Side, typer.Option(help="The party you act for.")] = Side.customer,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of a playbook file.")] = False,
+) -> None:
+    """Show the negotiating ladders: every category, or one category's positions and language."""
+    from proportion.context import build_context
+    from proportion.knowledge.playbook import load_playbook, user_schema
+    from proportion.render.playbook import render_ladder, render_ladders
+
+    if schema:
+        typer.echo(json.dumps(user_schema(), indent=2))
+        return
+    try:
+        loaded = load_playbook(playbook_file)
+    except InputError as error:
+        fail(str(error))
+    context = build_context({"side": side})
+    if category is None:
+        Console().print(render_ladders(loaded, context))
+    elif category not in loaded.categories:
+        fail(f"no category {category!r}; 'proportion playbook' lists them")
+    else:
+        Console().print(render_ladder(loaded.category(category), loaded, context))
 
 
 context_app = typer.Typer(help="The deal context: what makes a risk material in this deal.", no_args_is_help=True)

@@ -122,6 +122,33 @@ class Finding(BaseModel):
     """The deal-context answers that made the finding material (an addition to interfaces.md's fields)."""
 
 
+class Edit(BaseModel):
+    """A proposed change: ``document.text[start:end]`` becomes ``text`` (``start == end`` inserts).
+
+    ``kind`` is ``insert``, ``replace``, ``delete`` or ``new-clause`` (an insertion that begins a new paragraph,
+    so ``text`` starts with a line break). ``findings`` are the indexes in ``Review.findings`` the edit resolves;
+    ``grade`` says whether it only adds precision (``safe``) or moves risk between the parties (``review``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: str
+    clause: str | None
+    start: int
+    end: int
+    text: str
+    grade: str
+    rules: list[str]
+    findings: list[int]
+    category: str
+    position: str
+    """The playbook position (``category/position-id``) the edit moves the clause to."""
+    comment: str
+    format_like: int | None = None
+    """For a new clause: the offset of the clause whose layout (style, numbering) it takes."""
+
+
 def _empty_summary() -> dict[str, object]:
     return {"categories": {}}
 
@@ -137,4 +164,6 @@ class Review(BaseModel):
     clauses: list[Clause] = Field(default_factory=list)
     defined_terms: list[DefinedTerm] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    edits: list[Edit] = Field(default_factory=list)
+    """Proposed edits, in document order (an addition to interfaces.md's fields)."""
     summary: dict[str, object] = Field(default_factory=_empty_summary)

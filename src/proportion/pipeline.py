@@ -1,4 +1,4 @@
-"""The review pipeline: ingest -> segment -> classify -> assess (-> propose, as it lands) -> Review."""
+"""The review pipeline: ingest -> segment -> classify -> assess -> propose -> Review (render is the caller's)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,34 @@ from proportion.assess import assess, summarise
 from proportion.classify import classify_texts
 from proportion.context import DealContext, build_context
 from proportion.ingest import Limits, load_bytes, read_bytes
+from proportion.knowledge.playbook import Playbook, default_playbook
 from proportion.models import DocumentInfo, Review, SourceDocument
+from proportion.propose import positions, propose
 from proportion.segment import segment
 from proportion.terms import defined_terms
 
 
-def review_document(document: SourceDocument, path: str, sha256: str, context: DealContext | None = None) -> Review:
-    """Run every stage after ingest on a document already read (default deal context when none is given)."""
+def review_document(
+    document: SourceDocument,
+    path: str,
+    sha256: str,
+    context: DealContext | None = None,
+    playbook: Playbook | None = None,
+) -> Review:
+    """Run every stage after ingest on a document already read (default deal context and playbook when none is
+    given)."""
     context = context if context is not None else build_context({})
+    playbook = playbook if playbook is not None else default_playbook()
     clauses = segment(document)
     labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
     for clause, found in zip(clauses, labels, strict=True):
         clause.categories, clause.mechanisms = found.categories, found.mechanisms
         clause.clause_types, clause.scores = found.clause_types, found.scores
+    terms = defined_terms(document.text, clauses)
+    findings = assess(clauses, context, (term.term for term in terms))
+    summary = summarise(clauses, findings, context)
+    for category, placed in positions(context, playbook).items():
+        summary[category]["playbook"] = placed
     return Review(
         document=DocumentInfo(
             path=path,
@@ -33,9 +48,10 @@ def review_document(document: SourceDocument, path: str, sha256: str, context: D
         ),
         context=context.public(),
         clauses=clauses,
-        defined_terms=(terms := defined_terms(document.text, clauses)),
-        findings=(findings := assess(clauses, context, (term.term for term in terms))),
-        summary={"categories": summarise(clauses, findings, context)},
+        defined_terms=terms,
+        findings=findings,
+        edits=propose(document.text, clauses, terms, findings, context, playbook),
+        summary={"categories": summary},
     )
 
 
@@ -43,11 +59,13 @@ def review(
     path: str | Path,
     *,
     context: DealContext | None = None,
+    playbook: Playbook | None = None,
     limits: Limits | None = None,
     encoding: str | None = None,
 ) -> Review:
     """Review one agreement file. Raises :class:`proportion.errors.InputError` for input that cannot be read."""
-    return review_bytes(load_bytes(path, limits), str(path), context=context, limits=limits, encoding=encoding)
+    data = load_bytes(path, limits)
+    return review_bytes(data, str(path), context=context, playbook=playbook, limits=limits, encoding=encoding)
 
 
 def review_bytes(
@@ -55,9 +73,10 @@ def review_bytes(
     name: str,
     *,
     context: DealContext | None = None,
+    playbook: Playbook | None = None,
     limits: Limits | None = None,
     encoding: str | None = None,
 ) -> Review:
     """Review an agreement held in memory; ``name`` supplies the extension hint and the reported path."""
     document = read_bytes(data, Path(name).suffix, limits, encoding)
-    return review_document(document, name, hashlib.sha256(data).hexdigest(), context)
+    return review_document(document, name, hashlib.sha256(data).hexdigest(), context, playbook)

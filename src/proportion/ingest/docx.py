@@ -126,7 +126,7 @@ def _dtd_refused(name: str) -> InputError:
     )
 
 
-def _part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
+def part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
     return next((name for kind, name in rels.values() if kind == suffix), None)
 
 
@@ -149,14 +149,14 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(str(text) for text in paragraph.itertext(f"{W}t"))
 
 
-def _body_items(container: etree._Element) -> Iterator[etree._Element]:
+def body_items(container: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables of a body in order, looking through content controls and custom XML."""
     for child in container:
         if child.tag in (f"{W}p", f"{W}tbl"):
             yield child
         elif child.tag in (f"{W}sdt", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
             content = child.find(f"{W}sdtContent")
-            yield from _body_items(content if content is not None else child)
+            yield from body_items(content if content is not None else child)
 
 
 class _Reader:
@@ -210,7 +210,7 @@ class _Reader:
         body = self.document.find(f"{W}body")
         if body is None:
             raise InputError("P110", "the DOCX has no document body; re-save it from Word and try again")
-        for item in _body_items(body):
+        for item in body_items(body):
             if item.tag == f"{W}p":
                 self.paragraph(item)
             else:
@@ -249,7 +249,7 @@ def _revision_facts(document: etree._Element, comments: etree._Element | None) -
 
 def read_docx(data: bytes, limits: Limits) -> SourceDocument:
     package = Package(data, limits)
-    main_part = _part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
+    main_part = part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
     document = package.xml(main_part)
     if document is None or document.tag != f"{W}document":
         raise InputError(
@@ -258,9 +258,9 @@ def read_docx(data: bytes, limits: Limits) -> SourceDocument:
             "save the agreement as .docx, .pdf, .html, .md or .txt",
         )
     rels = package.relationships(main_part)
-    styles = StyleSheet(package.xml(_part_by_type(rels, "/styles") or ""))
-    numbering = Numbering(package.xml(_part_by_type(rels, "/numbering") or ""), styles)
-    comments = package.xml(_part_by_type(rels, "/comments") or "")
+    styles = StyleSheet(package.xml(part_by_type(rels, "/styles") or ""))
+    numbering = Numbering(package.xml(part_by_type(rels, "/numbering") or ""), styles)
+    comments = package.xml(part_by_type(rels, "/comments") or "")
     facts = _revision_facts(document, comments)
     accept_all_changes(document)
     reader = _Reader(document, numbering)

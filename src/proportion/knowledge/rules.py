@@ -73,6 +73,34 @@ class ContextCondition(Strict):
     human_review: bool | None = None
 
 
+class Fix(Strict):
+    """The edit that resolves a finding, in the spirit of a linter's fix: how the clause changes, and whether the
+    change only adds precision (``safe``) or moves risk between the parties (``review``).
+
+    ``edit`` is one of: ``append`` (add a sentence after the sentence holding the evidence), ``replace-evidence``
+    (put ``text`` in place of the evidence words), ``strike-evidence`` (delete the evidence words),
+    ``replace-sentence`` (put the language in place of the sentence holding the evidence) or ``new-clause`` (add
+    the position's language as a clause after the most related clause). The language is ``text`` when given,
+    otherwise the playbook position's ``amendment`` (append) or ``language``. ``position`` is
+    ``CATEGORY/POSITION-ID``; by default the target position of the side we act for on the rule's first category.
+    """
+
+    edit: Literal["append", "replace-evidence", "strike-evidence", "replace-sentence", "new-clause"]
+    grade: Literal["safe", "review"]
+    position: str = Field("", pattern=r"^$|^[a-z-]+/[a-z0-9-]+$")
+    text: str = ""
+    heading: str = ""
+    """For a new clause whose language is ``text``: its heading (else the position's)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Fix:
+        if self.edit == "replace-evidence" and not self.text:
+            raise ValueError("a 'replace-evidence' fix needs the replacement 'text'")
+        if self.edit == "strike-evidence" and self.text:
+            raise ValueError("a 'strike-evidence' fix takes no 'text'")
+        return self
+
+
 class Rule(Strict):
     code: str = Field(pattern=r"^(CNF|OVB|GAP|IMP|OVR)[0-9]{3}$")
     family: Literal["conflation", "overbreadth", "gap", "imprecision", "over-reach"]
@@ -90,6 +118,7 @@ class Rule(Strict):
     gap: GapCondition | None = None
     undefined: UndefinedCondition | None = None
     context: ContextCondition = ContextCondition()
+    fix: Fix
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
@@ -102,6 +131,8 @@ class Rule(Strict):
             raise ValueError(
                 f"{self.code}: a rule has one condition: 'gap' for a gap rule, else 'clause' or 'undefined'"
             )
+        if (self.fix.edit == "new-clause") != (self.gap is not None) and self.undefined is None:
+            raise ValueError(f"{self.code}: a gap rule's fix adds a new clause; a clause rule's fix edits the clause")
         categories = set(taxonomy().category_ids)
         named = [*self.categories]
         if self.clause is not None:

@@ -36,6 +36,8 @@ def render_rule(rule: Rule, cases: Cases) -> RenderableType:
     facts.add_row("Protects", rule.side)
     facts.add_row("Categories", natures)
     facts.add_row("Material when", "; ".join(part for part in when if part) or "always")
+    fix = rule.fix
+    facts.add_row("Fix", f"{fix.edit} ({fix.grade}){' toward ' + fix.position if fix.position else ''}")
     parts: list[RenderableType] = [Text(f"{rule.code}  {rule.title}", style="bold"), facts]
     for heading, body in (
         ("What it detects", rule.detects),

@@ -1,0 +1,192 @@
+"""The DOCX redline: edits become surgical tracked changes with comments, and nothing else in the document moves.
+
+Each test reads the redline back with our own DOCX reader ("accept all" view) and inspects the XML; the tests in
+test_redline_libreoffice.py open the same outputs in LibreOffice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from proportion import review
+from proportion.ingest import read_bytes
+from proportion.models import Edit, Review
+from proportion.propose import accepted
+from proportion.render.docx import RedlineError, Signature, plain_docx, redline
+
+from conftest import EXAMPLE
+from docx_builder import redlined_comment_docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SIGNED = Signature(author="Proportion Test", date="2026-11-29T12:00:00Z")
+
+
+def _edit(result: Review, old: str, new: str, *, number: int = 1, occurrence: int = 0, kind: str = "") -> Edit:
+    """An edit replacing the ``occurrence``-th ``old`` in the review's text (inserting when ``old`` ends in '|')."""
+    text = result.document.text
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(old.rstrip("|"), start + 1)
+    end = start + len(old.rstrip("|"))
+    if old.endswith("|"):
+        start = end
+    return Edit(
+        id=f"e{number}",
+        kind=kind or ("insert" if start == end else "delete" if not new else "replace"),
+        clause=None,
+        start=start,
+        end=end,
+        text=new,
+        grade="review",
+        rules=["TEST101"],
+        findings=[],
+        category="security",
+        position="security/test",
+        comment=f"Test comment {number}.",
+    )
+
+
+def _parts(data: bytes) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {
+            name: etree.fromstring(package.read(name))
+            for name in package.namelist()
+            if name in ("word/document.xml", "word/comments.xml")
+        }
+
+
+def _revisions(document: etree._Element, author: str) -> list[tuple[str, str]]:
+    """(kind, text) of each tracked change by ``author``, in document order."""
+    found = []
+    for element in document.iter(f"{W}ins", f"{W}del"):
+        if element.get(f"{W}author") == author and element.getparent() is not None:
+            if element.getparent().tag == f"{W}rPr":
+                found.append(("paragraph-mark", ""))
+                continue
+            text = "".join(element.itertext())
+            found.append((etree.QName(element).localname, text))
+    return found
+
+
+def test_a_one_word_edit_changes_one_word(tmp_path: Path) -> None:
+    source = redlined_comment_docx(tmp_path / "terms.docx")
+    result = review(source)
+    edit = _edit(result, "hours", "Business Days")
+    written = redline(result.model_copy(update={"edits": [edit]}), source.read_bytes(), SIGNED)
+    document = _parts(written)["word/document.xml"]
+    assert _revisions(document, "Proportion Test") == [("del", "hours"), ("ins", "Business Days")]
+    assert read_bytes(written, ".docx").text == accepted(result.document.text, [edit])
+
+
+def test_earlier_rounds_keep_their_authors_dates_and_comments(tmp_path: Path) -> None:
+    source = redlined_comment_docx(tmp_path / "terms.docx", inserted_paragraph=True)
+    result = review(source)
+    edits = [
+        _edit(result, "Customer Data", "Customer Personal Data", number=1, occurrence=1),
+        _edit(result, "twenty-", "forty-", number=2),  # inside Counsel B's insertion
+        _edit(result, "Vendor will |", "promptly ", number=3, occurrence=1),  # inside Counsel B's inserted clause
+    ]
+    written = redline(result.model_copy(update={"edits": edits}), source.read_bytes(), SIGNED)
+    before, after = _parts(source.read_bytes()), _parts(written)
+    for author in ("Counsel A", "Counsel B"):
+        kept = [
+            (kind, element.get(f"{W}date"))
+            for kind in ("ins", "del")
+            for element in after["word/document.xml"].iter(f"{W}{kind}")
+            if element.get(f"{W}author") == author
+        ]
+        original = [
+            (kind, element.get(f"{W}date"))
+            for kind in ("ins", "del")
+            for element in before["word/document.xml"].iter(f"{W}{kind}")
+            if element.get(f"{W}author") == author
+        ]
+        # Splitting Counsel B's insertion around our edit keeps two halves, both Counsel B's, same date.
+        assert set(kept) == set(original) and len(kept) >= len(original)
+    comments = after["word/comments.xml"]
+    authors = [comment.get(f"{W}author") for comment in comments.iter(f"{W}comment")]
+    assert authors.count("Reviewer C") == 1 and authors.count("Proportion Test") == 3
+    ids = [element.get(f"{W}id") for element in after["word/document.xml"].iter(f"{W}ins", f"{W}del")]
+    assert len(ids) == len(set(ids)), "revision ids must stay unique"
+    assert read_bytes(written, ".docx").text == accepted(result.document.text, edits)
+    assert "forty-four" in read_bytes(written, ".docx").text
+
+
+def test_a_new_clause_takes_the_next_automatic_number(tmp_path: Path) -> None:
+    source = redlined_comment_docx(tmp_path / "terms.docx")
+    result = review(source)
+    clause = next(clause for clause in result.clauses if clause.number == "2")
+    edit = Edit(
+        id="e1",
+        kind="new-clause",
+        clause=clause.id,
+        start=clause.end,
+        end=clause.end,
+        text="\n3.\tVendor will encrypt Customer Data at rest.",
+        grade="review",
+        rules=["GAP102"],
+        findings=[],
+        category="security",
+        position="security/test",
+        comment="New clause.",
+        format_like=clause.start,
+    )
+    written = redline(result.model_copy(update={"edits": [edit]}), source.read_bytes(), SIGNED)
+    text = read_bytes(written, ".docx").text
+    assert "3.\tVendor will encrypt Customer Data at rest." in text.split("\n")
+    assert _revisions(_parts(written)["word/document.xml"], "Proportion Test")[0] == ("paragraph-mark", "")
+
+
+def test_an_edit_that_cannot_be_placed_is_refused_not_dropped(tmp_path: Path) -> None:
+    source = redlined_comment_docx(tmp_path / "terms.docx")
+    result = review(source)
+    text = result.document.text
+    start = text.index("sell")
+    crossing = _edit(result, "sell", "x").model_copy(update={"end": text.index("hours")})
+    assert "\n" in text[start : crossing.end]
+    with pytest.raises(RedlineError, match="crosses paragraphs"):
+        redline(result.model_copy(update={"edits": [crossing]}), source.read_bytes(), SIGNED)
+
+
+def test_everything_but_the_main_and_comments_parts_is_copied_byte_for_byte() -> None:
+    result = review(EXAMPLE)
+    assert result.edits, "the example agreement has findings to redline"
+    written = redline(result, EXAMPLE.read_bytes(), SIGNED)
+    with zipfile.ZipFile(EXAMPLE) as original, zipfile.ZipFile(io.BytesIO(written)) as output:
+        names = set(output.namelist())
+        assert set(original.namelist()) <= names
+        for name in original.namelist():
+            changed = ("word/document.xml", "word/comments.xml", "word/_rels/document.xml.rels", "[Content_Types].xml")
+            if name not in changed:
+                assert original.read(name) == output.read(name), name
+
+
+def test_the_example_redline_accepts_to_the_proposed_text_with_a_comment_per_edit() -> None:
+    result = review(EXAMPLE)
+    written = redline(result, EXAMPLE.read_bytes(), SIGNED)
+    assert read_bytes(written, ".docx").text == accepted(result.document.text, result.edits)
+    comments = _parts(written)["word/comments.xml"]
+    ours = [comment for comment in comments.iter(f"{W}comment") if comment.get(f"{W}author") == SIGNED.author]
+    bodies = ["".join(comment.itertext()) for comment in ours]
+    assert len(bodies) == len(result.edits)
+    for edit in result.edits:
+        assert any(edit.rules[0] in body and f"[{edit.id} " in body for body in bodies)
+
+
+def test_a_text_agreement_becomes_a_docx_with_the_same_changes(corpus: Path) -> None:
+    path = corpus / "commonpaper-ai-addendum-v1.0.txt"
+    result = review(path)
+    assert result.edits
+    written = redline(result, path.read_bytes(), SIGNED)
+    assert _lines(read_bytes(written, ".docx").text) == _lines(accepted(result.document.text, result.edits))
+    assert _lines(read_bytes(plain_docx(result.document.text), ".docx").text) == _lines(result.document.text)
+
+
+def _lines(text: str) -> list[str]:
+    """Paragraph texts: a DOCX has no blank paragraphs in its reading text, a text file may have blank lines."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
