@@ -12,7 +12,7 @@ from proportion.context import build_context
 from proportion.knowledge.playbook import default_playbook
 from proportion.knowledge.rules import rulebook
 from proportion.models import Clause, DefinedTerm, Review
-from proportion.propose import accepted, drafting, next_number, sentence_end, sentence_start, shrink
+from proportion.propose import accepted, drafting, next_number, relabel, sentence_end, sentence_start, shrink
 
 from conftest import EXAMPLE
 
@@ -74,10 +74,21 @@ def test_a_replacement_shrinks_to_the_words_that_change() -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "following"), [("7.4", "7.5"), ("2.1(c)", "2.1(d)"), ("12", "13"), ("7A", "7B"), ("iv", "ivA")]
+    ("number", "label", "following", "relabelled"),
+    [
+        ("7.4", "7.4\t", "7.5", "7.5\t"),
+        ("2.1(c)", "(c)\t", "2.1(d)", "(d)\t"),
+        ("12", "12.\t", "13", "13.\t"),
+        ("9.2(c)(iv)", "(iv) ", "9.2(c)(v)", "(v) "),
+        ("Schedule 2", "", "Schedule 3", "Schedule 3 "),
+        ("IV", "IV.", "IVA", "IVA "),
+    ],
 )
-def test_a_new_clause_is_numbered_to_follow_its_last_sibling(number: str, following: str) -> None:
+def test_a_new_clause_is_numbered_to_follow_its_last_sibling(
+    number: str, label: str, following: str, relabelled: str
+) -> None:
     assert next_number(number) == following
+    assert relabel(label, number, following) == relabelled
 
 
 def test_every_high_finding_of_the_example_has_an_edit(example: Review) -> None:

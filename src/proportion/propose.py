@@ -79,7 +79,8 @@ class _Draft:
     comment: str
     format_like: int | None = None
     number: str = ""
-    """A new clause's number, as it appears at the start of ``text`` after the line break."""
+    """A new clause's number; ``label`` is how it is written at the start of ``text``, after the line break."""
+    label: str = ""
     also: list[int] = field(default_factory=list)
     """Findings of the same rule on sibling clauses that this edit resolves too."""
 
@@ -146,8 +147,10 @@ def _draft(
         anchor = _definitions_clause(clauses) if rule.undefined is not None else clause
         language = words.render(fix.text or position.language, evidence)
         heading = fix.heading or position.heading
-        start, inserted, like, number = _new_clause(text, clauses, anchor, heading, language, words)
-        return _Draft(start, start, inserted, "new-clause", anchor.id, rule, index, where, comment, like, number)
+        start, label, body, like, number = _new_clause(text, clauses, anchor, heading, language, words)
+        return _Draft(
+            start, start, f"\n{label}{body}", "new-clause", anchor.id, rule, index, where, comment, like, number, label
+        )
     line_start = max(text.rfind("\n", 0, finding.start) + 1, clause.start)
     line_end = _line_end(text, finding.start)
     if fix.edit == "strike-evidence":
@@ -240,14 +243,20 @@ def shrink(text: str, start: int, end: int, new: str) -> tuple[int, int, str]:
     return start + prefix, end - suffix, new[prefix : len(new) - suffix]
 
 
+def _shape(number: str) -> str:
+    """A number's form: '7.4' and '7.5' share one, '(c)' and '(d)' another, '(iv)' and '(v)' a third."""
+    return re.sub(r"\d+", "9", re.sub(r"\((?:[ivxl]+|[a-z])\)", "(a)", number))
+
+
 def _siblings(clauses: list[Clause], anchor: Clause) -> list[Clause]:
-    """Clauses at the anchor's place in the outline: same parent, same number prefix."""
+    """Clauses at the anchor's place in the outline: same parent, same number prefix and form."""
     prefix = anchor.number.rpartition(".")[0] if "." in anchor.number else None
     return [
         clause
         for clause in clauses
         if clause.parent == anchor.parent
         and clause.level == anchor.level
+        and _shape(clause.number) == _shape(anchor.number)
         and (prefix is None or clause.number.rpartition(".")[0] == prefix)
     ]
 
@@ -266,35 +275,52 @@ def _subtree_end(clauses: list[Clause], root: Clause) -> Clause:
 
 def _new_clause(
     text: str, clauses: list[Clause], anchor: Clause, heading: str, language: str, words: Drafting
-) -> tuple[int, str, int, str]:
-    """Where a new clause goes, its text (a new line, numbered to fit) and the offset of the clause it is laid out
-    like. Multi-level numbers take the next number after the anchor's last sibling (so nothing is renumbered);
-    single-level numbers take the anchor's number with 'A' after the anchor."""
-    siblings = _siblings(clauses, anchor)
-    multi_level = "." in anchor.number
-    model = siblings[-1] if multi_level and siblings else anchor
+) -> tuple[int, str, str, int, str]:
+    """Where a new clause goes, its label and text, the offset of the clause it is laid out like, its number.
+
+    It follows the last clause of the anchor's list and takes the next number, so nothing is renumbered (Word's
+    automatic numbering gives it that same number)."""
+    siblings = _siblings(clauses, anchor) if anchor.number else []
+    model = siblings[-1] if siblings else anchor
     after = _subtree_end(clauses, model)
-    number = next_number(model.number) if multi_level else (f"{anchor.number}A" if anchor.number else "")
     inline_heading = bool(_INLINE_HEADING.match(model.text)) and model.heading != ""
     body = f"{words.render(heading)}. {language}" if inline_heading else language
-    line_start = text.rfind("\n", 0, model.start) + 1
-    separator = text[model.start - 1] if model.number and model.start > line_start else " "
-    label = f"{number}{separator}" if number else ""
-    return after.end, f"\n{label}{body}", model.start, number
+    label = text[text.rfind("\n", 0, model.start) + 1 : model.start].lstrip()
+    if not model.number or not label:
+        return after.end, "", body, model.start, ""
+    number = next_number(model.number)
+    return after.end, relabel(label, model.number, number), body, model.start, number
+
+
+_COMPONENT = re.compile(r"(\d+|[ivxl]+|[a-z])\)?$")
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
+"""Roman item numbers; a lone 'i', 'v' or 'x' is read as roman, as legal lists rarely run to a ninth letter."""
 
 
 def next_number(number: str) -> str:
-    """'7.4' -> '7.5'; '2.1(c)' -> '2.1(d)'; 'iv' and other forms get an 'A' suffix."""
-    found = re.search(r"(\d+)(\)?)$", number)
-    if found:
-        return f"{number[: found.start()]}{int(found.group(1)) + 1}{found.group(2)}"
-    found = re.search(r"(?<=\d)([A-Y])$", number)
-    if found:
-        return f"{number[: found.start()]}{chr(ord(found.group(1)) + 1)}"
-    found = re.search(r"\(([a-z])\)$", number)
-    if found and found.group(1) != "z":
-        return f"{number[: found.start()]}({chr(ord(found.group(1)) + 1)})"
-    return f"{number}A"
+    """'7.4' -> '7.5'; '2.1(c)' -> '2.1(d)'; '(iv)' -> '(v)'; other forms get an 'A' suffix."""
+    found = _COMPONENT.search(number)
+    if found is None:
+        return f"{number}A"
+    component = found.group(1)
+    if component.isdigit():
+        following = str(int(component) + 1)
+    elif component in _ROMAN[:-1]:
+        following = _ROMAN[_ROMAN.index(component) + 1]
+    elif len(component) == 1 and component != "z":
+        following = chr(ord(component) + 1)
+    else:
+        return f"{number}A"
+    return f"{number[: found.start(1)]}{following}{number[found.end(1) :]}"
+
+
+def relabel(label: str, number: str, following: str) -> str:
+    """The label of the clause numbered ``following``, written as ``label`` (the label of ``number``) is:
+    '4.5\t' -> '4.6\t', '(c) ' -> '(d) ', '1.\t' -> '2.\t'."""
+    old, new = _COMPONENT.search(number), _COMPONENT.search(following)
+    if old is not None and new is not None and (at := label.rfind(old.group(1))) >= 0:
+        return label[:at] + new.group(1) + label[at + len(old.group(1)) :]
+    return f"{following}{label[-1:] if label[-1:] in (chr(9), ' ') else ' '}"
 
 
 def _once_per_list(drafts: list[_Draft], clauses: list[Clause]) -> list[_Draft]:
@@ -368,12 +394,13 @@ def _number_stacked_clauses(drafts: list[_Draft]) -> None:
     """New clauses added at the same point follow one another: 7.5, 7.6, ..."""
     previous: _Draft | None = None
     for draft in drafts:
-        if draft.kind != "new-clause":
+        if draft.kind != "new-clause" or not draft.number:
             continue
-        if previous is not None and previous.start == draft.start and previous.number and draft.number:
+        if previous is not None and previous.start == draft.start:
             following = next_number(previous.number)
-            draft.text = draft.text.replace(f"\n{draft.number}", f"\n{following}", 1)
-            draft.number = following
+            label = relabel(draft.label, draft.number, following)
+            draft.text = f"\n{label}{draft.text[1 + len(draft.label) :]}"
+            draft.number, draft.label = following, label
         previous = draft
 
 

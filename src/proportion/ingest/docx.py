@@ -30,6 +30,8 @@ _HEADING_STYLE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 # Elements whose text is not part of the accepted reading text: tracked deletions, moved-away text,
 # field instructions and deleted field instructions.
 _SKIPPED = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delInstrText", f"{W}delText"}
+_DELETED_MARK = "proportion-deleted-mark"
+"""Set by :func:`accept_all_changes` on a paragraph whose paragraph mark is a tracked deletion."""
 _CHARACTERS = {f"{W}tab": "\t", f"{W}br": " ", f"{W}cr": " ", f"{W}noBreakHyphen": "-"}
 
 _PARSER = etree.XMLParser(
@@ -134,8 +136,17 @@ def accept_all_changes(document: etree._Element) -> None:
     """Turn the tree into its "accept all" view in place, so that every text node left is reading text.
 
     Deleted and moved-away runs and field instructions are removed; tabs, breaks and non-breaking hyphens
-    become text nodes. Done once in C (lxml) rather than per paragraph in Python.
+    become text nodes; a paragraph whose mark was deleted is flagged, as it joins the next one. Done once in C
+    (lxml) rather than per paragraph in Python.
     """
+    for mark in document.iter(f"{W}del"):
+        properties = mark.getparent()
+        if properties is None or properties.tag != f"{W}rPr":
+            continue
+        paragraph_properties = properties.getparent()
+        paragraph = paragraph_properties.getparent() if paragraph_properties is not None else None
+        if paragraph is not None and paragraph.tag == f"{W}p":
+            paragraph.set(_DELETED_MARK, "1")
     etree.strip_elements(document, *_SKIPPED, with_tail=False)
     for element in document.iter(*_CHARACTERS):
         parent = element.getparent()
@@ -166,13 +177,20 @@ class _Reader:
         self.styles = numbering.styles
         self.builder = TextBuilder()
         self.title = ""
+        self.carried = ""
 
     def paragraph(self, paragraph: etree._Element) -> None:
         ppr = paragraph.find(f"{W}pPr")
         style_el = ppr.find(f"{W}pStyle") if ppr is not None else None
         style_id = style_el.get(f"{W}val") if style_el is not None else self.styles.default_paragraph_style
         num_id, ilvl = self.numbering.paragraph_numbering(ppr, style_id)
-        text = paragraph_text(paragraph)
+        text = self.carried + paragraph_text(paragraph)
+        self.carried = ""
+        if paragraph.get(_DELETED_MARK):
+            # A deleted paragraph mark joins what is left of the paragraph to the next one, which keeps its own
+            # number; a paragraph deleted whole disappears, number and all (as Word shows "accept all").
+            self.carried = text
+            return
         if not text.strip():
             # An empty numbered paragraph still takes a number in Word.
             self.numbering.label(num_id, ilvl)
@@ -215,6 +233,8 @@ class _Reader:
                 self.paragraph(item)
             else:
                 self.table(item)
+
+
 
 
 def _outline_level(ppr: etree._Element | None) -> int | None:
