@@ -172,11 +172,18 @@ def classifier_rows(shared: Path, repeat: int) -> list[tuple[str, int, float, fl
 def review_rows(pages: int, repeat: int) -> list[tuple[str, float, float]]:
     """(stage, seconds, ratio to file -> clauses) for a whole review of the long DOCX, measured in one run."""
     from proportion.pipeline import review_bytes
+    from proportion.render.docx import redline
 
     docx = long_docx(pages)
     to_clauses = _best(partial(_to_clauses, docx, ".docx"), repeat)
     whole = _best(partial(review_bytes, docx, "bench.docx"), repeat)
-    return [("file -> clauses", to_clauses, 1.0), ("full review (clauses classified)", whole, whole / to_clauses)]
+    reviewed = review_bytes(docx, "bench.docx")
+    redlined = _best(partial(redline, reviewed, docx), repeat)
+    return [
+        ("file -> clauses", to_clauses, 1.0),
+        ("full review (classified, assessed, edits proposed)", whole, whole / to_clauses),
+        (f"DOCX redline of its {len(reviewed.edits)} edits (written and read back)", redlined, redlined / to_clauses),
+    ]
 
 
 @dataclass(slots=True)
@@ -187,8 +194,10 @@ class RedlineResult:
     high: int
     high_without_edit: int
     edits: int
-    changed: list[int]
-    """Characters deleted plus inserted, per edit (new clauses excluded: they are whole by nature)."""
+    new_clauses: int
+    inserted: list[int]
+    deleted: list[int]
+    """Characters inserted and deleted, per edit in place (new clauses excluded: they are whole by nature)."""
     faithful: bool
     problem: str = ""
 
@@ -205,9 +214,7 @@ def redline_results(paths: list[Path]) -> list[RedlineResult]:
         result = review_bytes(data, path.name)
         covered = {index for edit in result.edits for index in edit.findings}
         high = [index for index, finding in enumerate(result.findings) if finding.severity == "high"]
-        changed = [
-            (edit.end - edit.start) + len(edit.text) for edit in result.edits if edit.kind != "new-clause"
-        ]
+        in_place = [edit for edit in result.edits if edit.kind != "new-clause"]
         try:
             written = read_bytes(redline(result, data), ".docx").text
             expected = accepted(result.document.text, result.edits)
@@ -215,7 +222,17 @@ def redline_results(paths: list[Path]) -> list[RedlineResult]:
         except (RedlineError, InputError) as error:
             faithful, problem = False, str(error)
         results.append(
-            RedlineResult(path.stem, len(high), len(set(high) - covered), len(result.edits), changed, faithful, problem)
+            RedlineResult(
+                path.stem,
+                len(high),
+                len(set(high) - covered),
+                len(result.edits),
+                len(result.edits) - len(in_place),
+                [len(edit.text) for edit in in_place],
+                [edit.end - edit.start for edit in in_place],
+                faithful,
+                problem,
+            )
         )
     return results
 
@@ -270,18 +287,35 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
             models.add_row(name, str(count), f"{rate:,.0f}", f"{ratio:.1f}×")
         console.print(models)
     documents = [example_path(), *sorted(corpus.glob("*.txt"))] if corpus.is_dir() else [example_path()]
-    redlines = Table(title="Redlines: every high finding edited, accept-all gives the proposed text, edits surgical")
-    for column in ("document", "high findings", "without edit", "edits", "median chars changed", "accept-all"):
+    redlines = Table(title="Redlines: high findings left unedited, edit sizes (median characters), accept-all check")
+    columns = ("document", "high", "unedited", "edits", "new clauses", "inserted", "deleted", "accept-all")
+    for column in columns:
         redlines.add_column(column, justify="left" if column == "document" else "right")
-    everything: list[int] = []
-    for outcome in redline_results(documents):
-        everything += outcome.changed
-        median = f"{statistics.median(outcome.changed):.0f}" if outcome.changed else "-"
-        verdict = "exact" if outcome.faithful else f"FAILED {outcome.problem[:60]}"
+    outcomes = redline_results(documents)
+    for outcome in outcomes:
         redlines.add_row(
-            outcome.document, str(outcome.high), str(outcome.high_without_edit), str(outcome.edits), median, verdict
+            outcome.document,
+            str(outcome.high),
+            str(outcome.high_without_edit),
+            str(outcome.edits),
+            str(outcome.new_clauses),
+            _median(outcome.inserted),
+            _median(outcome.deleted),
+            "exact" if outcome.faithful else f"FAILED {outcome.problem[:60]}",
         )
-    if everything:
-        redlines.add_row("all edits", "", "", str(len(everything)), f"{statistics.median(everything):.0f}", "",
-                         style="bold")
+    redlines.add_row(
+        "all",
+        str(sum(outcome.high for outcome in outcomes)),
+        str(sum(outcome.high_without_edit for outcome in outcomes)),
+        str(sum(outcome.edits for outcome in outcomes)),
+        str(sum(outcome.new_clauses for outcome in outcomes)),
+        _median([size for outcome in outcomes for size in outcome.inserted]),
+        _median([size for outcome in outcomes for size in outcome.deleted]),
+        f"{sum(outcome.faithful for outcome in outcomes)}/{len(outcomes)} exact",
+        style="bold",
+    )
     console.print(redlines)
+
+
+def _median(values: list[int]) -> str:
+    return f"{statistics.median(values):.0f}" if values else "-"

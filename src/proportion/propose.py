@@ -195,10 +195,15 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _abbreviation_before(text: str, full_stop: int) -> bool:
+    """Whether the full stop at ``full_stop`` ends an abbreviation ('e.g.', 'Inc.', a single initial)."""
+    return _ABBREVIATION.search(text, max(0, full_stop - 8), full_stop) is not None
+
+
 def sentence_end(text: str, offset: int, line_end: int) -> int:
     """Just after the full stop that ends the sentence holding ``offset`` (the end of the line if none does)."""
     for match in re.finditer(r"\.(?=[\"”’)]*(?:\s+[\"“(A-Z0-9]|\s*$))", text[offset:line_end]):
-        if not _ABBREVIATION.search(text[: offset + match.start()]):
+        if not _abbreviation_before(text, offset + match.start()):
             end = offset + match.end()
             while end < line_end and text[end] in "\"”’)":
                 end += 1
@@ -209,7 +214,7 @@ def sentence_end(text: str, offset: int, line_end: int) -> int:
 def sentence_start(text: str, offset: int, line_start: int) -> int:
     start = line_start
     for match in re.finditer(r"\.[\"”’)]*\s+(?=[\"“(A-Z])", text[line_start:offset]):
-        if not _ABBREVIATION.search(text[: line_start + match.start()]):
+        if not _abbreviation_before(text, line_start + match.start()):
             start = line_start + match.end()
     return start
 

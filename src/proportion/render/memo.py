@@ -36,7 +36,8 @@ _ORDER = {"high": 0, "medium": 1, "low": 2}
 def _material(review: Review) -> list[tuple[str, dict[str, Any]]]:
     """Categories worth a section: any finding, or medium/high materiality and not proportionate; most material
     first."""
-    categories: dict[str, dict[str, Any]] = review.summary.get("categories", {})  # type: ignore[assignment]
+    categories = review.summary.get("categories", {})
+    assert isinstance(categories, dict)
     chosen = [
         (category, entry)
         for category, entry in categories.items()
@@ -111,11 +112,15 @@ def render_markdown(review: Review, playbook: Playbook) -> str:
     concede = []
     for category, entry in material:
         lines += ["", f"## {category} — {entry['materiality']} materiality", ""]
-        governing = [_clause_name(clauses[identifier]) for identifier in entry["clauses"] if identifier in clauses]
+        governing = [
+            _clause_name(clauses[identifier])
+            for identifier in entry["clauses"]
+            if identifier in clauses and "definition" not in clauses[identifier].mechanisms
+        ]
         stands = f"**Where the agreement stands:** {entry['position']}"
         stands += f" ({', '.join(governing[:6])}{' …' if len(governing) > 6 else ''})." if governing else "."
         lines += [stands, ""]
-        findings = [finding for finding in review.findings if category in finding.categories]
+        findings = [finding for finding in review.findings if finding.categories[0] == category]
         lines += [_finding_line(finding, text, clauses, titles) for finding in findings]
         placed = entry.get("playbook", {})
         book = playbook.category(category)
