@@ -10,10 +10,20 @@ from proportion.classify import classify_texts
 from proportion.context import DealContext, build_context
 from proportion.ingest import Limits, load_bytes, read_bytes
 from proportion.knowledge.playbook import Playbook, default_playbook
-from proportion.models import DocumentInfo, Review, SourceDocument
+from proportion.models import Clause, DefinedTerm, DocumentInfo, Review, SourceDocument
 from proportion.propose import positions, propose
 from proportion.segment import segment
 from proportion.terms import defined_terms
+
+
+def analyse(document: SourceDocument) -> tuple[list[Clause], list[DefinedTerm]]:
+    """Segment and classify a document read by ingest; find its defined terms."""
+    clauses = segment(document)
+    labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
+    for clause, found in zip(clauses, labels, strict=True):
+        clause.categories, clause.mechanisms = found.categories, found.mechanisms
+        clause.clause_types, clause.scores = found.clause_types, found.scores
+    return clauses, defined_terms(document.text, clauses)
 
 
 def review_document(
@@ -27,12 +37,7 @@ def review_document(
     given)."""
     context = context if context is not None else build_context({})
     playbook = playbook if playbook is not None else default_playbook()
-    clauses = segment(document)
-    labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
-    for clause, found in zip(clauses, labels, strict=True):
-        clause.categories, clause.mechanisms = found.categories, found.mechanisms
-        clause.clause_types, clause.scores = found.clause_types, found.scores
-    terms = defined_terms(document.text, clauses)
+    clauses, terms = analyse(document)
     findings = assess(clauses, context, (term.term for term in terms))
     summary = summarise(clauses, findings, context)
     for category, placed in positions(context, playbook).items():

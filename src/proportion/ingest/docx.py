@@ -13,7 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -130,6 +130,38 @@ def _dtd_refused(name: str) -> InputError:
 
 def part_by_type(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
     return next((name for kind, name in rels.values() if kind == suffix), None)
+
+
+Accepted = Callable[[str, str], bool]
+"""Whether to accept a tracked change, from its author and date (``w:author``, ``w:date``)."""
+
+
+def _decide_changes(document: etree._Element, accepted: Accepted) -> None:
+    """Undo, in place, the tracked changes that are not ``accepted``, so that only the chosen ones remain to be
+    accepted: an insertion not accepted is removed, a deletion not accepted becomes text again; a paragraph mark
+    inserted by a change not accepted joins its paragraph to the next."""
+    for change in list(document.iter(f"{W}ins", f"{W}moveTo", f"{W}del", f"{W}moveFrom")):
+        parent = change.getparent()
+        if parent is None or accepted(change.get(f"{W}author", ""), change.get(f"{W}date", "")):
+            continue
+        inserted = change.tag in (f"{W}ins", f"{W}moveTo")
+        if parent.tag == f"{W}rPr":
+            properties = parent.getparent()
+            paragraph = properties.getparent() if properties is not None else None
+            if inserted and paragraph is not None and paragraph.tag == f"{W}p":
+                paragraph.set(_DELETED_MARK, "1")
+            elif not inserted:
+                parent.remove(change)
+        elif parent.tag in (f"{W}trPr", f"{W}numberingChange"):
+            continue
+        elif inserted:
+            parent.remove(change)
+        else:
+            for node in change.iter(f"{W}delText", f"{W}delInstrText"):
+                node.tag = f"{W}t" if node.tag == f"{W}delText" else f"{W}instrText"
+            for child in list(change):
+                change.addprevious(child)
+            parent.remove(change)
 
 
 def accept_all_changes(document: etree._Element) -> None:
@@ -267,7 +299,8 @@ def _revision_facts(document: etree._Element, comments: etree._Element | None) -
     }
 
 
-def read_docx(data: bytes, limits: Limits) -> SourceDocument:
+def read_docx(data: bytes, limits: Limits, accepted: Accepted | None = None) -> SourceDocument:
+    """The document with every tracked change accepted, or only those ``accepted`` chooses."""
     package = Package(data, limits)
     main_part = part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
     document = package.xml(main_part)
@@ -282,11 +315,34 @@ def read_docx(data: bytes, limits: Limits) -> SourceDocument:
     numbering = Numbering(package.xml(part_by_type(rels, "/numbering") or ""), styles)
     comments = package.xml(part_by_type(rels, "/comments") or "")
     facts = _revision_facts(document, comments)
+    if accepted is not None:
+        _decide_changes(document, accepted)
     accept_all_changes(document)
     reader = _Reader(document, numbering)
     reader.read()
     title = reader.title or _core_title(package)
     return reader.builder.build("docx", title, facts)
+
+
+def revision_rounds(data: bytes, limits: Limits) -> list[list[tuple[str, str]]]:
+    """The tracked changes of a DOCX as negotiation rounds: the (author, date) pairs of its changes in date order,
+    cut into rounds wherever the author changes. Accepting the changes of rounds 1..k gives version k."""
+    package = Package(data, limits)
+    main_part = part_by_type(package.relationships(""), OFFICE_DOCUMENT) or "word/document.xml"
+    document = package.xml(main_part)
+    if document is None:
+        raise InputError("P111", "the file is an Office package but not a Word document")
+    marks = {
+        (change.get(f"{W}date", ""), change.get(f"{W}author", ""))
+        for change in document.iter(f"{W}ins", f"{W}del", f"{W}moveTo", f"{W}moveFrom")
+    }
+    rounds: list[list[tuple[str, str]]] = []
+    for date, author in sorted(marks):
+        if rounds and rounds[-1][-1][0] == author:
+            rounds[-1].append((author, date))
+        else:
+            rounds.append([(author, date)])
+    return rounds
 
 
 def _core_title(package: Package) -> str:
