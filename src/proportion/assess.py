@@ -8,7 +8,7 @@ wording that makes the clause proportionate (a carve-out, a notice period, a con
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from proportion.context import DealContext
 from proportion.knowledge import taxonomy
@@ -34,13 +34,23 @@ def material(condition: ContextCondition, context: DealContext) -> bool:
 
 
 def evidence(
-    condition: ClauseCondition, text: str, categories: Iterable[str], mechanisms: Iterable[str]
+    condition: ClauseCondition,
+    text: str,
+    categories: Iterable[str],
+    mechanisms: Iterable[str],
+    lowered: str | None = None,
 ) -> tuple[int, int] | None:
-    """The span of ``text`` that is the evidence, or None when the clause does not meet the condition."""
+    """The span of ``text`` that is the evidence, or None when the clause does not meet the condition
+    (``lowered``: ``text.lower()``, when the caller already has it)."""
     if condition.categories_any and not set(condition.categories_any) & set(categories):
         return None
     if condition.mechanisms_any and not set(condition.mechanisms_any) & set(mechanisms):
         return None
+    anchors = condition.evidence_anchors
+    if anchors is not None:
+        lowered = text.lower() if lowered is None else lowered
+        if not any(map(lowered.__contains__, anchors)):
+            return None
     found = condition.evidence_regex.search(text)
     if found is None:
         return None
@@ -114,27 +124,46 @@ _SENTENCE_START = re.compile(r"(?:^|[.:;!?\"“(]\s*|\n\s*)$")
 """A capital at the start of a sentence, a list item or a quotation says nothing about a defined term."""
 
 
-def assess(clauses: list[Clause], context: DealContext, defined: Iterable[str] = ()) -> list[Finding]:
-    """Findings of every rule material in this context, in document order (``defined``: the defined terms)."""
+Spans = dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], tuple[int, int] | None]
+"""Evidence already found, by rule and clause (text, categories, mechanisms): versions share most clauses."""
+
+
+def assess(
+    clauses: list[Clause],
+    context: DealContext,
+    defined: Iterable[str] = (),
+    *,
+    also: Sequence[DealContext] = (),
+    spans: Spans | None = None,
+) -> list[Finding]:
+    """Findings of every rule material in this context, in document order (``defined``: the defined terms).
+
+    ``also`` adds the rules material in other contexts (the other side, say), each rule run once; ``spans``
+    remembers evidence found in clauses seen before."""
     findings = []
     defined_terms = set(defined)
+    lowered = [clause.text.lower() for clause in clauses]
+    spans = {} if spans is None else spans
     for rule in rulebook().rules.values():
-        if not material(rule.context, context):
+        deal = next((deal for deal in (context, *also) if material(rule.context, deal)), None)
+        if deal is None:
             continue
         if rule.gap is not None:
             anchor = gap_anchor(rule.gap, clauses)
             if anchor is not None:
-                findings.append(_finding(rule, anchor, (0, len(anchor.text)), context))
+                findings.append(_finding(rule, anchor, (0, len(anchor.text)), deal))
             continue
         if rule.undefined is not None:
             uses = undefined_uses(rule.undefined, clauses, defined_terms)
-            findings.extend(_finding(rule, clause, where, context) for clause, where in uses)
+            findings.extend(_finding(rule, clause, where, deal) for clause, where in uses)
             continue
         assert rule.clause is not None
-        for clause in clauses:
-            span = evidence(rule.clause, clause.text, clause.categories, clause.mechanisms)
-            if span is not None:
-                findings.append(_finding(rule, clause, span, context))
+        for clause, lower in zip(clauses, lowered, strict=True):
+            key = (rule.code, clause.text, tuple(clause.categories), tuple(clause.mechanisms))
+            if key not in spans:
+                spans[key] = evidence(rule.clause, clause.text, clause.categories, clause.mechanisms, lower)
+            if (span := spans[key]) is not None:
+                findings.append(_finding(rule, clause, span, deal))
     return sorted(findings, key=lambda finding: (finding.start, finding.rule))
 
 

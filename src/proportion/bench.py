@@ -40,9 +40,12 @@ def example_path() -> Path:
     return candidate
 
 
-def long_docx(pages: int) -> bytes:
-    """The example agreement's body repeated until it reaches ``pages`` pages of ~500 words."""
-    source = example_path().read_bytes()
+def long_docx(pages: int, source: bytes | None = None) -> bytes:
+    """An agreement's body (the example's by default) repeated until it reaches ``pages`` pages of ~500 words.
+
+    Each copy's paragraphs end with the copy's number, so no clause repeats: nothing classified or assessed once
+    can be reused for a later copy, as in a real agreement of that length."""
+    source = source if source is not None else example_path().read_bytes()
     with zipfile.ZipFile(io.BytesIO(source)) as package:
         parts = {info.filename: package.read(info) for info in package.infolist()}
     root = etree.fromstring(parts["word/document.xml"])
@@ -52,9 +55,12 @@ def long_docx(pages: int) -> bytes:
     section = body.find(f"{W}sectPr")
     words = len(" ".join(str(part) for part in root.itertext()).split())
     copies = max(1, round(pages * WORDS_PER_PAGE / max(words, 1)))
-    for _ in range(copies - 1):
+    for number in range(2, copies + 1):
         for child in content:
             element = copy.deepcopy(child)
+            texts = list(element.iter(f"{W}t"))
+            if texts:
+                texts[-1].text = f"{texts[-1].text or ''} [{number}]"
             if section is not None:
                 section.addprevious(element)
             else:
@@ -241,6 +247,26 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
+def rounds_rows(pages: int, repeat: int) -> list[tuple[str, float, float]]:
+    """(stage, seconds, ratio) for a four-round negotiation (the shipped one, each version grown to ``pages``)."""
+    from proportion.knowledge.playbook import default_playbook
+    from proportion.rounds import negotiate
+
+    folder = example_path().parent / "negotiation"
+    versions = [long_docx(pages, (folder / f"round-{number}.docx").read_bytes()) for number in range(1, 5)]
+    to_clauses = _best(lambda: [_to_clauses(version, ".docx") for version in versions], repeat)
+
+    def compare() -> object:
+        documents = [(f"v{number}", read_bytes(version, ".docx")) for number, version in enumerate(versions, 1)]
+        return negotiate(documents, "vendor", {}, default_playbook())
+
+    whole = _best(compare, repeat)
+    return [
+        ("4 versions -> clauses", to_clauses, 1.0),
+        ("4 versions read, classified, assessed both sides, aligned, compared", whole, whole / to_clauses),
+    ]
+
+
 def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> None:
     corpus, labels = shared / "corpus" / "open", shared / "data" / "ai_clauses" / "clauses.jsonl"
     if corpus.is_dir() and labels.exists():
@@ -277,6 +303,12 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
     for stage, seconds, ratio in review_rows(pages, repeat):
         review.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
     console.print(review)
+    negotiation = Table(title=f"A 4-round negotiation of {pages}-page versions (best of {repeat}, one core)")
+    for column in ("stage", "seconds", "ratio to reading alone"):
+        negotiation.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, seconds, ratio in rounds_rows(pages, repeat):
+        negotiation.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
+    console.print(negotiation)
     if labels.exists():
         models = Table(
             title=f"Classifier throughput on the {labels.parent.name} corpus clauses (best of {repeat}, one core)"

@@ -190,18 +190,7 @@ def review(
         rendered = RENDERERS[format.value](result, RenderOptions(source, Signature(author=author), playbook))
     except RedlineError as error:
         fail(f"{_printable(file)}: cannot write the redline: {error}")
-    if output is None:
-        Console(soft_wrap=isinstance(rendered, str)).print(rendered, markup=False, highlight=False)
-    else:
-        if isinstance(rendered, str):
-            encoded = rendered.encode("utf-8")
-        elif isinstance(rendered, bytes):
-            encoded = rendered
-        else:
-            buffer = io.StringIO()
-            Console(file=buffer, width=120, no_color=True, force_terminal=False).print(rendered)
-            encoded = buffer.getvalue().encode("utf-8")
-        write_atomically(output, encoded)
+    _emit(rendered, output)
     if fail_on is not FailOn.never:
         floor = SEVERITY_ORDER.index(fail_on.value)
         if any(SEVERITY_ORDER.index(finding.severity) >= floor for finding in result.findings):
@@ -285,6 +274,85 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code, e.g. OVB101.")])
     if found is None:
         fail(f"no rule {code!r}; 'proportion rules' lists them")
     Console().print(render_rule(found, rulebook().cases[found.code]))
+
+
+class RoundsFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def rounds(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="The versions in order (any format), or one tracked DOCX.", show_default=False),
+    ],
+    first: Annotated[Side, typer.Option(help="Who wrote the first version; the parties then alternate.")] = Side.vendor,
+    format: Annotated[RoundsFormat, typer.Option("--format", "-f", help="Report format.")] = RoundsFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    context_file: Annotated[
+        Path | None, typer.Option("--context", help="Deal context, YAML or JSON ('proportion context init').")
+    ] = None,
+    playbook_file: Annotated[Path | None, typer.Option("--playbook", help="Your playbook over the default.")] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this.")] = 50.0,
+) -> None:
+    """Follow a negotiation round by round: what changed, who moved which way, what escalated, what is in dispute.
+
+    Give the versions in order (V1 V2 V3 ...), or one DOCX whose tracked changes hold the rounds (each author's
+    changes, in date order, are a round on top of the text with every change rejected).
+    """
+    from proportion.context import read_context_file
+    from proportion.ingest import load_bytes, read_bytes, sniff
+    from proportion.knowledge.playbook import load_playbook
+    from proportion.rounds import negotiate, tracked_versions
+
+    limits = Limits(max_file_bytes=int(max_file_mb * MIB))
+    try:
+        answers = read_context_file(context_file) if context_file is not None else {}
+        answers.pop("side", None)
+        loaded = load_playbook(playbook_file)
+        data = [(path, load_bytes(path, limits)) for path in files]
+        if len(data) == 1 and sniff(data[0][1], data[0][0].suffix) == "docx":
+            documents = tracked_versions(data[0][1], limits)
+        else:
+            documents = [(path.name, read_bytes(content, path.suffix, limits)) for path, content in data]
+    except InputError as error:
+        fail(str(error))
+    if len(documents) < 2:
+        fail("a negotiation needs two or more versions, or one DOCX with tracked changes; this has one version")
+    console = Console(stderr=True)
+    with console.status("comparing versions") as status:
+        result = negotiate(documents, first.value, answers, loaded, progress=status.update)
+    if format is RoundsFormat.json:
+        rendered: object = result.model_dump_json(by_alias=True, indent=2) + "\n"
+    elif format is RoundsFormat.html:
+        from proportion.render.rounds_html import render_rounds_html
+
+        rendered = render_rounds_html(result)
+    else:
+        from proportion.render.rounds_text import render_rounds_text
+
+        rendered = render_rounds_text(result)
+    _emit(rendered, output)
+
+
+def _emit(rendered: object, output: Path | None) -> None:
+    """Print a report, or write it atomically to ``output`` (rich renderables as plain text)."""
+    if output is None:
+        if isinstance(rendered, bytes):
+            fail("this format is binary; give --output PATH")
+        Console(soft_wrap=isinstance(rendered, str)).print(rendered, markup=False, highlight=False)
+        return
+    if isinstance(rendered, str):
+        encoded = rendered.encode("utf-8")
+    elif isinstance(rendered, bytes):
+        encoded = rendered
+    else:
+        buffer = io.StringIO()
+        Console(file=buffer, width=120, no_color=True, force_terminal=False).print(rendered)
+        encoded = buffer.getvalue().encode("utf-8")
+    write_atomically(output, encoded)
 
 
 @app.command()

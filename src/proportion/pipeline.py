@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from proportion.assess import assess, summarise
-from proportion.classify import classify_texts
+from proportion.classify import ClauseLabels, classify_texts
 from proportion.context import DealContext, build_context
 from proportion.ingest import Limits, load_bytes, read_bytes
 from proportion.knowledge.playbook import Playbook, default_playbook
@@ -16,11 +16,20 @@ from proportion.segment import segment
 from proportion.terms import defined_terms
 
 
-def analyse(document: SourceDocument) -> tuple[list[Clause], list[DefinedTerm]]:
-    """Segment and classify a document read by ingest; find its defined terms."""
+def analyse(
+    document: SourceDocument, known: dict[tuple[str, str], ClauseLabels] | None = None
+) -> tuple[list[Clause], list[DefinedTerm]]:
+    """Segment and classify a document read by ingest; find its defined terms. ``known`` holds labels of clauses
+    already classified, by (text, heading), and receives the new ones: versions of one agreement share most."""
     clauses = segment(document)
-    labels = classify_texts([clause.text for clause in clauses], [clause.heading for clause in clauses])
-    for clause, found in zip(clauses, labels, strict=True):
+    known = {} if known is None else known
+    fresh = list(dict.fromkeys((clause.text, clause.heading) for clause in clauses if (clause.text, clause.heading)
+                               not in known))
+    if fresh:
+        known.update(zip(fresh, classify_texts([text for text, _ in fresh], [heading for _, heading in fresh]),
+                         strict=True))
+    for clause in clauses:
+        found = known[(clause.text, clause.heading)]
         clause.categories, clause.mechanisms = found.categories, found.mechanisms
         clause.clause_types, clause.scores = found.clause_types, found.scores
     return clauses, defined_terms(document.text, clauses)

@@ -20,8 +20,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from proportion.assess import assess
+from proportion.assess import Spans, assess
+from proportion.classify import ClauseLabels
 from proportion.context import DealContext, build_context
+from proportion.ingest.base import Limits
+from proportion.ingest.docx import read_docx, revision_rounds
+from proportion.knowledge import qualifiers
 from proportion.knowledge.playbook import Playbook
 from proportion.knowledge.rules import rulebook
 from proportion.models import BlockKind, Clause, Finding, SourceDocument
@@ -29,6 +33,8 @@ from proportion.pipeline import analyse
 
 Party = Literal["customer", "vendor"]
 Status = Literal["unchanged", "renumbered", "moved", "edited", "added", "deleted", "split", "merged"]
+UNMOVED = ("unchanged", "renumbered", "moved")
+"""Statuses of a clause whose words did not change."""
 SIMILAR = 0.5
 """Word-set overlap (Jaccard) above which two clauses are taken as one clause edited."""
 REWRITTEN = 0.15
@@ -83,9 +89,12 @@ class Escalation(Model):
     words_added: int
     words_removed: int
     new_defined_terms: list[str]
+    stacked_qualifiers: list[str]
+    """Qualifiers piled on an obligation that this round added (``knowledge/qualifiers.yaml``)."""
+    undefined_terms: list[str]
+    """Key terms this round started to rely on without defining them."""
     imprecision_index: float
-    """Imprecision findings (stacked qualifiers, undefined key terms, discretion without a standard ...) per
-    1,000 words of the new version."""
+    """Stacked qualifiers and undefined key terms per 1,000 words of the new version."""
     categories_touched: int
     categories_contested: int
     """Categories this round changed that the other party's previous round also changed."""
@@ -146,20 +155,38 @@ class Version:
     def words(self) -> int:
         return len(_WORD.findall(self.document.text))
 
+    def stacked(self) -> Counter[str]:
+        return _stacked(self.document.text)
+
+    def undefined(self) -> Counter[str]:
+        """Key terms used without a definition (the undefined-term rules' findings)."""
+        return Counter(
+            self.document.text[finding.start : finding.end]
+            for finding in self.findings
+            if rulebook().rules[finding.rule].undefined is not None
+        )
+
+    def imprecision(self) -> float:
+        found = sum(self.stacked().values()) + sum(self.undefined().values())
+        return round(1000 * found / max(self.words, 1), 2)
+
 
 def read_version(
-    number: int, label: str, party: Party, document: SourceDocument, answers: dict[str, object]
+    number: int,
+    label: str,
+    party: Party,
+    document: SourceDocument,
+    answers: dict[str, object],
+    known: dict[tuple[str, str], ClauseLabels] | None = None,
+    spans: Spans | None = None,
 ) -> Version:
-    """Analyse one version, assessed for both sides (the deal answers other than the side apply to both)."""
-    clauses, terms = analyse(document)
+    """Analyse one version, assessed for both sides (the deal answers other than the side apply to both);
+    ``known`` and ``spans`` carry clause labels and evidence from earlier versions."""
+    clauses, terms = analyse(document, known)
     defined = [term.term for term in terms]
-    findings: dict[tuple[str, int, int], Finding] = {}
-    for side in ("customer", "vendor"):
-        context = build_context({**answers, "side": side})
-        for finding in assess(clauses, context, defined):
-            findings.setdefault((finding.rule, finding.start, finding.end), finding)
-    ordered = sorted(findings.values(), key=lambda finding: (finding.start, finding.rule))
-    return Version(number, label, party, document, clauses, set(defined), ordered, _articles(document, clauses))
+    customer, vendor = (build_context({**answers, "side": side}) for side in ("customer", "vendor"))
+    findings = assess(clauses, customer, defined, also=[vendor], spans=spans)
+    return Version(number, label, party, document, clauses, set(defined), findings, _articles(document, clauses))
 
 
 def _articles(document: SourceDocument, clauses: list[Clause]) -> dict[str, str]:
@@ -178,6 +205,13 @@ def _articles(document: SourceDocument, clauses: list[Clause]) -> dict[str, str]
             index += 1
         found[clause.id] = current
     return found
+
+
+def _stacked(text: str) -> Counter[str]:
+    """The stacked qualifiers in a text, as written (lower-cased)."""
+    return Counter(
+        _normal(match.group(0)).lower() for qualifier in qualifiers() for match in qualifier.regex.finditer(text)
+    )
 
 
 # --- alignment ---------------------------------------------------------------------------------------------
@@ -305,6 +339,7 @@ def align(before: Version, after: Version) -> list[_Pair]:
     merged into a neighbour. What is left was deleted (no ``after``) or added (no ``before``)."""
     aligner = _Aligner(before, after)
     aligner.identical()
+    aligner.similar(SIMILAR, aligner.gaps())
     aligner.similar(SIMILAR, [(aligner.left, aligner.right)])
     aligner.similar(REWRITTEN, aligner.gaps())
     aligner.splits_and_merges()
@@ -433,7 +468,7 @@ def _change(pair: _Pair, status: Status, before: Version, after: Version) -> Cla
     categories = sorted({category for clause in [*pair.before, *pair.after] for category in clause.categories})
     toward: Party | None = None
     basis: Literal["findings", "mover"] | None = None
-    if status not in ("unchanged", "renumbered", "moved"):
+    if status not in UNMOVED:
         delta = _lean(_in_clauses(after.findings, pair.after)) - _lean(_in_clauses(before.findings, pair.before))
         toward, basis = (_toward(delta), "findings") if delta else (after.party, "mover")
     return ClauseChange(
@@ -505,8 +540,7 @@ def compare_pair(before: Version, after: Version, previous: Round | None) -> Rou
     out_of_order = _out_of_order(pairs)
     changes = [_change(pair, _status(pair, before, after, out_of_order), before, after) for pair in pairs]
     moves = _moves(changes, before, after)
-    substantive = [change for change in changes if change.status not in ("unchanged", "renumbered", "moved")]
-    imprecise = sum(finding.family == "imprecision" for finding in after.findings)
+    substantive = [change for change in changes if change.status not in UNMOVED]
     touched = {move.category for move in moves if move.clauses}
     earlier = {move.category for move in previous.categories if move.clauses} if previous else set()
     words = sum(change.words_added + change.words_removed for change in changes)
@@ -524,7 +558,16 @@ def compare_pair(before: Version, after: Version, previous: Round | None) -> Rou
             words_added=sum(change.words_added for change in changes),
             words_removed=sum(change.words_removed for change in changes),
             new_defined_terms=sorted(after.terms - before.terms),
-            imprecision_index=round(1000 * imprecise / max(after.words, 1), 2),
+            stacked_qualifiers=sorted(
+                phrase
+                for pair, change in zip(pairs, changes, strict=True)
+                if change.status not in UNMOVED
+                for phrase in (
+                    _stacked(" ".join(c.text for c in pair.after)) - _stacked(" ".join(c.text for c in pair.before))
+                ).elements()
+            ),
+            undefined_terms=sorted((after.undefined() - before.undefined()).elements()),
+            imprecision_index=after.imprecision(),
             categories_touched=len(touched),
             categories_contested=len(touched & earlier),
         ),
@@ -576,6 +619,21 @@ def _clause_in(number: str, versions: list[Version], category: str) -> bool:
     )
 
 
+def tracked_versions(data: bytes, limits: Limits) -> list[tuple[str, SourceDocument]]:
+    """The versions inside one DOCX with tracked changes: the text with every change rejected, then each round
+    (one author's changes, in date order) accepted on top of the rounds before it."""
+    rounds = revision_rounds(data, limits)
+    versions = []
+    for count in range(len(rounds) + 1):
+        chosen = {mark for marks in rounds[:count] for mark in marks}
+        label = "original (all tracked changes rejected)"
+        if count:
+            author, date = rounds[count - 1][0]
+            label = f"{author}, {date[:10]}"
+        versions.append((label, read_docx(data, limits, lambda author, date: (author, date) in chosen)))  # noqa: B023 - used at once
+    return versions
+
+
 def negotiate(
     documents: list[tuple[str, SourceDocument]],
     first: Party,
@@ -585,10 +643,12 @@ def negotiate(
 ) -> Negotiation:
     """Compare each version with the one before; parties alternate, ``first`` wrote the first version."""
     versions = []
+    known: dict[tuple[str, str], ClauseLabels] = {}
+    spans: Spans = {}
     for number, (label, document) in enumerate(documents, start=1):
         progress(f"reading version {number}: {label}")
         party: Party = first if number % 2 else ("vendor" if first == "customer" else "customer")
-        versions.append(read_version(number, label, party, document, answers))
+        versions.append(read_version(number, label, party, document, answers, known, spans))
     rounds: list[Round] = []
     for before, after in pairwise(versions):
         progress(f"comparing version {before.number} with version {after.number}")

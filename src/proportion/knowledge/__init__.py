@@ -150,14 +150,7 @@ class Signal(Strict):
         Running dozens of regular expressions over every clause is the classifier's main cost; most clauses
         contain none of a signal's anchors, and a substring test rules the signal out at once.
         """
-        found: set[str] = set()
-        for pattern in self.patterns:
-            required = _required_strings(_parser.parse(pattern))
-            if required is None:
-                return None
-            found.update(string.lower() for string in required)
-        # An anchor that contains a shorter one adds nothing: wherever it occurs, the shorter one does too.
-        return tuple(sorted(a for a in found if not any(b != a and b in a for b in found)))
+        return anchors_of(self.patterns)
 
     @cached_property
     def matches(self) -> Callable[[str], bool]:
@@ -170,6 +163,19 @@ class Signal(Strict):
     def fires(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal's wording occurs in ``text`` (pass ``text.lower()`` as ``lowered`` to reuse it)."""
         return self.matches(text.lower() if lowered is None else lowered)
+
+
+def anchors_of(patterns: list[str]) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of any of ``patterns`` contains (None when unknown): a cheap
+    substring test that rules most texts out before a regular expression runs."""
+    found: set[str] = set()
+    for pattern in patterns:
+        required = _required_strings(_parser.parse(pattern))
+        if required is None:
+            return None
+        found.update(string.lower() for string in required)
+    # An anchor that contains a shorter one adds nothing: wherever it occurs, the shorter one does too.
+    return tuple(sorted(a for a in found if not any(b != a and b in a for b in found)))
 
 
 def _required_strings(items: Any) -> list[str] | None:
@@ -195,6 +201,27 @@ class Signals(Strict):
     signals: list[Signal]
 
 
+class Qualifier(Strict):
+    """Words stacked on an obligation that add emphasis, not allocation (``qualifiers.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    id: str
+    why: str
+    pattern: str
+    match: list[str] = Field(min_length=1)
+    no_match: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class Qualifiers(Strict):
+    version: int
+    qualifiers: list[Qualifier]
+
+
 def _unique(kind: str, ids: list[str]) -> set[str]:
     seen: set[str] = set()
     for identifier in ids:
@@ -217,6 +244,19 @@ def taxonomy() -> Taxonomy:
 def clause_types() -> ClauseTypes:
     loaded = ClauseTypes.model_validate(_load("clause_types.yaml"))
     _unique("clause type", loaded.ids)
+    return loaded
+
+
+@cache
+def qualifiers() -> list[Qualifier]:
+    """The stacked qualifiers, each pattern compiled (a bad pattern is an error at load)."""
+    loaded = Qualifiers.model_validate(_load("qualifiers.yaml")).qualifiers
+    _unique("qualifier", [qualifier.id for qualifier in loaded])
+    for qualifier in loaded:
+        try:
+            qualifier.regex  # noqa: B018 - compiling is the check
+        except re.error as error:
+            raise ValueError(f"qualifier {qualifier.id}: bad pattern: {error}") from error
     return loaded
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from proportion.context import DataClass, Deployment, Side
-from proportion.knowledge import Strict, taxonomy
+from proportion.knowledge import Strict, anchors_of, taxonomy
 
 FAMILY_PREFIX = {"conflation": "CNF", "overbreadth": "OVB", "gap": "GAP", "imprecision": "IMP", "over-reach": "OVR"}
 
@@ -35,6 +35,11 @@ class ClauseCondition(Strict):
     @cached_property
     def evidence_regex(self) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{pattern})" for pattern in self.evidence), re.IGNORECASE)
+
+    @cached_property
+    def evidence_anchors(self) -> tuple[str, ...] | None:
+        """Lower-case strings one of which any evidence contains: most clauses are ruled out by a substring test."""
+        return anchors_of(self.evidence)
 
     @cached_property
     def cleared_regex(self) -> re.Pattern[str] | None:
