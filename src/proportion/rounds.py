@@ -55,6 +55,8 @@ class VersionInfo(Model):
     party: Party
     words: int
     clauses: int
+    lean: dict[str, int]
+    """Per category with findings: findings protecting the customer minus findings protecting the vendor."""
 
 
 class ClauseChange(Model):
@@ -63,7 +65,10 @@ class ClauseChange(Model):
     status: Status
     before: list[str]
     after: list[str]
+    """Clause numbers; "" for an unnumbered clause."""
     heading: str
+    heading_before: str
+    """The heading in the earlier version (the first clause's, for a merge)."""
     categories: list[str]
     words_added: int = 0
     words_removed: int = 0
@@ -104,11 +109,14 @@ class OverReach(Model):
     clause: str
     rule: str
     title: str
+    severity: str
+    categories: list[str]
     evidence: str
 
 
 class Round(Model):
     number: int
+    """The version this round produced; it is compared with version ``number - 1``."""
     party: Party
     label: str
     changes: list[ClauseChange]
@@ -120,10 +128,16 @@ class Round(Model):
     """Whether this round changed fewer words than the previous one (None for the first round)."""
 
 
+class ClauseText(Model):
+    clause: str
+    text: str
+
+
 class Dispute(Model):
     category: str
-    customer_position: str
-    vendor_position: str
+    customer_position: list[ClauseText]
+    vendor_position: list[ClauseText]
+    """Each side's last text of the clauses in this category where the two sides' texts differ."""
     proportionate_middle: str
     moves: int
     last_over_reach: list[OverReach]
@@ -473,9 +487,10 @@ def _change(pair: _Pair, status: Status, before: Version, after: Version) -> Cla
         toward, basis = (_toward(delta), "findings") if delta else (after.party, "mover")
     return ClauseChange(
         status=status,
-        before=[clause.number or clause.id for clause in pair.before],
-        after=[clause.number or clause.id for clause in pair.after],
+        before=[clause.number for clause in pair.before],
+        after=[clause.number for clause in pair.after],
         heading=(pair.after or pair.before)[0].heading,
+        heading_before=pair.before[0].heading if pair.before else "",
         categories=categories,
         words_added=added,
         words_removed=removed,
@@ -529,6 +544,8 @@ def _over_reach(before: Version, after: Version) -> list[OverReach]:
                     clause=numbers.get(finding.clause, finding.clause),
                     rule=finding.rule,
                     title=rulebook().rules[finding.rule].title,
+                    severity=finding.severity,
+                    categories=finding.categories,
                     evidence=_normal(after.document.text[finding.start : finding.end])[:200],
                 )
             )
@@ -587,36 +604,30 @@ def _disputes(rounds: list[Round], versions: list[Version], playbook: Playbook, 
     for move in last.categories:
         if not move.clauses or before.get(move.category) in (None, move.toward):
             continue
-        positions = {version.party: _position(version, move.category) for version in versions[-2:]}
+        earlier, later = versions[-2], versions[-1]
+        apart = [
+            pair
+            for pair in align(earlier, later)
+            if any(move.category in clause.categories for clause in [*pair.before, *pair.after])
+            and _normal(" ".join(c.text for c in pair.before)) != _normal(" ".join(c.text for c in pair.after))
+        ]
+        positions = {
+            earlier.party: [ClauseText(clause=c.number, text=c.text) for pair in apart for c in pair.before],
+            later.party: [ClauseText(clause=c.number, text=c.text) for pair in apart for c in pair.after],
+        }
         disputes.append(
             Dispute(
                 category=move.category,
-                customer_position=positions.get("customer", ""),
-                vendor_position=positions.get("vendor", ""),
+                customer_position=positions.get("customer", []),
+                vendor_position=positions.get("vendor", []),
                 proportionate_middle=playbook.category(move.category).middle(facts).summary,
                 moves=sum(any(m.category == move.category and m.clauses for m in r.categories) for r in rounds),
                 last_over_reach=[
-                    item
-                    for r in rounds[-2:]
-                    for item in r.over_reach
-                    if _clause_in(item.clause, versions, move.category)
+                    item for r in rounds[-2:] for item in r.over_reach if move.category in item.categories
                 ],
             )
         )
     return disputes
-
-
-def _position(version: Version, category: str) -> str:
-    """The text a party last proposed for a category: its clauses' numbers and opening words."""
-    governing = [clause for clause in version.clauses if category in clause.categories]
-    return "; ".join(f"{clause.number or clause.id}: {_normal(clause.text)[:160]}" for clause in governing[:3])
-
-
-def _clause_in(number: str, versions: list[Version], category: str) -> bool:
-    return any(
-        clause.number == number and category in clause.categories for version in versions[-2:] for clause in
-        version.clauses
-    )
 
 
 def tracked_versions(data: bytes, limits: Limits) -> list[tuple[str, SourceDocument]]:
@@ -659,7 +670,17 @@ def negotiate(
     last = {move.category for move in rounds[-1].categories if move.clauses} if rounds else set()
     return Negotiation(
         versions=[
-            VersionInfo(number=v.number, label=v.label, party=v.party, words=v.words, clauses=len(v.clauses))
+            VersionInfo(
+                number=v.number,
+                label=v.label,
+                party=v.party,
+                words=v.words,
+                clauses=len(v.clauses),
+                lean={
+                    category: _lean(f for f in v.findings if category in f.categories)
+                    for category in sorted(_categories(v.findings))
+                },
+            )
             for v in versions
         ],
         rounds=rounds,

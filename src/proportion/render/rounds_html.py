@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from proportion.rounds import ClauseChange, Dispute, Negotiation, OverReach, Round, word_diff
+from proportion.rounds import ClauseChange, ClauseText, Dispute, Negotiation, OverReach, Round, word_diff
 
 CUSTOMER = "#2a6b8e"
 VENDOR = "#b0602a"
@@ -28,8 +28,6 @@ GRID = "#e3e7ee"
 
 _KEPT_CONTEXT = 14
 """Words of unchanged text kept on each side of a change; longer kept runs are elided in the middle."""
-_POSITION_CUT = 160
-"""The model quotes a party's position by its first 160 characters per clause: at that length it was cut."""
 
 
 def _e(text: object) -> str:
@@ -187,28 +185,11 @@ def svg_chart(
 
 
 def category_leans(negotiation: Negotiation) -> dict[str, list[int]]:
-    """Each category's lean in every version, rebuilt from the rounds' moves.
-
-    A round lists a category only when its lean or its clauses changed, so a category absent from a round kept
-    its lean: known values are carried forward (and the first one back to version 1).
-    """
-    count = len(negotiation.versions)
-    known: dict[str, list[int | None]] = {}
-    for item in negotiation.rounds:
-        for move in item.categories:
-            leans = known.setdefault(move.category, [None] * count)
-            after = item.number - 1
-            if 0 < after < count:
-                leans[after - 1], leans[after] = move.lean_before, move.lean_after
-    filled: dict[str, list[int]] = {}
-    for category, leans in sorted(known.items()):
-        first = next((lean for lean in leans if lean is not None), 0)
-        current, row = first, []
-        for lean in leans:
-            current = current if lean is None else lean
-            row.append(current)
-        filled[category] = row
-    return filled
+    """Each category's lean in every version (0 where the version has no finding in it)."""
+    categories = sorted({category for version in negotiation.versions for category in version.lean})
+    return {
+        category: [version.lean.get(category, 0) for version in negotiation.versions] for category in categories
+    }
 
 
 def _round_label(item: Round) -> str:
@@ -227,7 +208,6 @@ def _charts(negotiation: Negotiation) -> str:
     parties = [CUSTOMER if item.party == "customer" else VENDOR for item in rounds]
     figures = [
         (
-            "chart-changes",
             "Clause changes",
             "Substantive changes and moves; renumbering alone does not count. Bars in the colour of the party "
             "who made the round.",
@@ -235,7 +215,6 @@ def _charts(negotiation: Negotiation) -> str:
                       [Series("changes", points(e.changes for e in escalations), INK, parties)]),
         ),
         (
-            "chart-words",
             "Words added and removed",
             "A round that changes fewer words than the last is converging.",
             svg_chart("chart-words", "Words added and removed per round", [
@@ -244,7 +223,6 @@ def _charts(negotiation: Negotiation) -> str:
             ]),
         ),
         (
-            "chart-terms",
             "New defined terms",
             "; ".join(f"R{item.number}: {', '.join(item.escalation.new_defined_terms)}" for item in rounds
                       if item.escalation.new_defined_terms) or "No round defined a new term.",
@@ -253,15 +231,13 @@ def _charts(negotiation: Negotiation) -> str:
                               parties)]),
         ),
         (
-            "chart-imprecision",
             "Imprecision index",
             "Stacked qualifiers and undefined key terms per 1,000 words of the round's version.",
-            svg_chart("chart-imprecision", "Imprecision index per round (findings per 1,000 words)",
+            svg_chart("chart-imprecision", "Imprecision index per round (per 1,000 words)",
                       [Series("imprecision", points(e.imprecision_index for e in escalations), REMOVED)],
                       kind="line", decimals=2),
         ),
         (
-            "chart-categories",
             "Categories touched and contested",
             "Contested: changed by this round and by the other party's round before.",
             svg_chart("chart-categories", "Categories touched and contested per round", [
@@ -270,7 +246,6 @@ def _charts(negotiation: Negotiation) -> str:
             ]),
         ),
         (
-            "chart-over-reach",
             "Over-reach",
             "Findings a round introduced that protect the other side: asking for more than is proportionate.",
             svg_chart("chart-over-reach", "Over-reach findings per round",
@@ -279,7 +254,7 @@ def _charts(negotiation: Negotiation) -> str:
     ]
     cards = "".join(
         f'<figure class="card">{svg}<figcaption><strong>{_e(name)}</strong><br>{_e(caption)}</figcaption></figure>'
-        for _, name, caption, svg in figures
+        for name, caption, svg in figures
     )
     return f'<div class="charts">{cards}</div>'
 
@@ -292,8 +267,12 @@ def _lean_multiples(negotiation: Negotiation) -> str:
     disputed = {dispute.category for dispute in negotiation.in_dispute}
     labels = [f"v{version.number}" for version in negotiation.versions]
     cards = []
+    used: set[str] = set()
     for category, row in leans.items():
         ident = "chart-lean-" + re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-")
+        while ident in used:  # ids must be unique: "a.b" and "a-b" share a slug
+            ident += "-"
+        used.add(ident)
         svg = svg_chart(ident, f"Lean of {category} by version (positive leans to the vendor)",
                         [Series(category, list(zip(labels, row, strict=True)), MUTED)], kind="line", width=220,
                         height=140, y_range=(-reach, reach), above="vendor", below="customer")
@@ -316,9 +295,9 @@ def _party(party: str) -> str:
 
 
 def _clause(number: str) -> str:
-    """A clause by its number; a clause without one is reported by its id (c1, c2 ...)."""
-    if re.fullmatch(r"c\d+", number):
-        return f'<span class="unnumbered" title="clause {_e(number)}">unnumbered</span>'
+    """A clause by its number ("" for an unnumbered clause)."""
+    if not number:
+        return '<span class="unnumbered">unnumbered</span>'
     return f"§{_e(number)}" if number[:1].isdigit() else _e(number)
 
 
@@ -509,47 +488,23 @@ def _round(item: Round, previous: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Quote:
-    """A party's position in one clause: its opening words, and whether the model cut them short."""
-
-    text: str
-    cut: bool
-
-
-def _split_position(position: str) -> dict[str, _Quote]:
-    """The model joins "NUMBER: opening words" per clause with "; ": split it back, keyed by clause number.
-
-    Each quote stops at 160 characters, often mid-word: the broken last word is dropped and an ellipsis shown.
-    """
-    found: dict[str, _Quote] = {}
-    for part in re.split(r"; (?=[^\s:;]+: )", position):
-        number, _, text = part.partition(": ")
-        if not text:
-            number, text = "", part
-        if not text:
-            continue
-        cut = len(text) >= _POSITION_CUT
-        found[number] = _Quote(text.rsplit(" ", 1)[0] if cut and " " in text else text, cut)
-    return found
-
-
-def _position(mine: dict[str, _Quote], theirs: dict[str, _Quote]) -> str:
-    """One party's position, clause by clause, with the words the other side's text lacks marked."""
+def _position(mine: list[ClauseText], theirs: list[ClauseText]) -> str:
+    """One party's text of the clauses where the sides differ, with the words the other side's text lacks marked."""
     if not mine:
         return '<p class="note">No clause in this category.</p>'
+    others = {clause.clause: clause.text for clause in theirs}
     items = []
-    for number, quote in mine.items():
-        other = theirs.get(number)
+    for clause in mine:
+        other = others.get(clause.clause)
         if other is None:
-            shown = f"<mark>{_e(quote.text)}</mark>"
+            shown = f"<mark>{_e(clause.text)}</mark>"
         else:
             shown = " ".join(
                 _e(words) if op == "=" else f"<mark>{_e(words)}</mark>"
-                for op, words in word_diff(other.text, quote.text)
+                for op, words in word_diff(other, clause.text)
                 if op in ("=", "+")
             )
-        items.append(f"<li>{_clause(number) + ' ' if number else ''}{shown}{' …' if quote.cut else ''}</li>")
+        items.append(f"<li>{_clause(clause.clause)} {shown}</li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
@@ -571,16 +526,12 @@ def _last_changes(dispute: Dispute, last: Round | None) -> str:
 
 
 def _dispute(dispute: Dispute, rounds: list[Round]) -> str:
-    customer, vendor = _split_position(dispute.customer_position), _split_position(dispute.vendor_position)
-    same = ""
-    if customer == vendor:
-        same = ('<p class="note">Both positions open with the same words: they differ further into the clauses '
-                "(below).</p>")
+    customer, vendor = dispute.customer_position, dispute.vendor_position
     return (
         f'<article class="dispute"><h3>{_e(dispute.category)} <small>moved in {dispute.moves} of {len(rounds)} '
         f'round{"s" if len(rounds) != 1 else ""}</small></h3><div class="sides">'
         f'<div class="side customer"><h4>Customer\'s position</h4>{_position(customer, vendor)}</div>'
-        f'<div class="side vendor"><h4>Vendor\'s position</h4>{_position(vendor, customer)}</div></div>{same}'
+        f'<div class="side vendor"><h4>Vendor\'s position</h4>{_position(vendor, customer)}</div></div>'
         f"{_last_changes(dispute, rounds[-1] if rounds else None)}"
         f'<div class="middle"><h4>The proportionate middle</h4><p>{_e(dispute.proportionate_middle)}</p></div>'
         f"<h4>Last over-reach</h4>{_over_reach(dispute.last_over_reach, 'None in the last two rounds.')}</article>"
@@ -632,7 +583,8 @@ figure.card {{ margin: 0; background: white; border: 1px solid #e0e4ea; border-r
 figure.card svg {{ width: 100%; height: auto; display: block; }}
 figcaption {{ font: 13px/1.4 system-ui, sans-serif; color: {MUTED}; margin-top: .3rem; }}
 figcaption strong {{ color: {INK}; }}
-.tag {{ font: 600 11px/1 system-ui, sans-serif; padding: .15rem .35rem; border-radius: 3px; margin-left: .3rem; }}
+.tag {{ white-space: nowrap; font: 600 11px/1 system-ui, sans-serif; padding: .15rem .35rem; border-radius: 3px;
+        margin-left: .3rem; }}
 .tag.dispute {{ background: #fbe7d6; color: #8a4312; }}
 .moved {{ font-size: 1.05rem; }}
 dl.figures {{ display: flex; flex-wrap: wrap; gap: .4rem 1.6rem; font: 14px/1.35 system-ui, sans-serif;
@@ -696,6 +648,7 @@ ul.parting .diff {{ margin: .1rem 0; }}
 .middle {{ background: #f1f6ee; border-left: 4px solid #5a8a4a; padding: .1rem 1rem .2rem; margin-top: .8rem; }}
 .middle p {{ margin: .2rem 0 .6rem; }}
 footer {{ margin-top: 3rem; border-top: 1px solid #d6dce5; font: 13px/1.5 system-ui, sans-serif; color: {MUTED}; }}
+@media (max-width: 40rem) {{ .sides {{ grid-template-columns: 1fr; }} details.same ul {{ columns: 1; }} }}
 * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 @media print {{
   body {{ background: white; margin: 0; max-width: none; font-size: 12pt; }}

@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from proportion.rounds import ClauseChange, Negotiation, Round
+from proportion.rounds import ClauseChange, ClauseText, Negotiation, Round
 
 _STATUS_STYLE = {
     "edited": "yellow",
@@ -80,14 +80,20 @@ def _round(item: Round) -> RenderableType:
             continue
         changes.add_row(
             Text(change.status, style=_STATUS_STYLE.get(change.status, "")),
-            ", ".join(change.before) or "-",
-            ", ".join(change.after) or "-",
+            ", ".join(number or "(unnumbered)" for number in change.before) or "-",
+            ", ".join(number or "(unnumbered)" for number in change.after) or "-",
             change.heading,
             change.toward or "-",
             Group(Text(f"+{change.words_added} / -{change.words_removed}"), _diff(change)) if change.diff else "",
         )
     parts += [changes, Text(f"{unchanged} clauses unchanged", style="dim")]
     return Group(*parts)
+
+
+def _positions(party: str, clauses: list[ClauseText]) -> list[Text]:
+    if not clauses:
+        return [Text(f"  {party}: -")]
+    return [Text(f"  {party}, §{clause.clause or '(unnumbered)'}: {clause.text}") for clause in clauses]
 
 
 def render_rounds_text(negotiation: Negotiation) -> RenderableType:
@@ -104,8 +110,8 @@ def render_rounds_text(negotiation: Negotiation) -> RenderableType:
     for dispute in negotiation.in_dispute:
         parts += [
             Text(f"{dispute.category} (moved in {dispute.moves} rounds)", style="bold"),
-            Text(f"  customer: {dispute.customer_position or '-'}"),
-            Text(f"  vendor:   {dispute.vendor_position or '-'}"),
+            *_positions("customer", dispute.customer_position),
+            *_positions("vendor", dispute.vendor_position),
             Text(f"  proportionate middle: {dispute.proportionate_middle}", style="green"),
         ]
         parts += [Text(f"  last over-reach: §{o.clause} {o.title}", style="red") for o in dispute.last_over_reach]
