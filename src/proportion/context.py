@@ -112,18 +112,25 @@ def build_context(answers: dict[str, Any]) -> DealContext:
     return context
 
 
-def read_context_file(path: Path) -> dict[str, Any]:
-    """Answers from a YAML or JSON file (safe loading only: no tags, no code)."""
+def read_data_file(path: Path, what: str, unreadable: str, invalid: str) -> Any:
+    """A YAML or JSON file a user wrote (safe loading only: no tags, no code); ``what`` names it in errors, which
+    carry the codes ``unreadable`` (cannot read, not UTF-8) and ``invalid`` (not YAML or JSON)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InputError("P142", f"{path}: cannot read the context file ({error.strerror})") from error
+        raise InputError(unreadable, f"{path}: cannot read the {what} ({error.strerror})") from error
     except UnicodeDecodeError as error:
-        raise InputError("P142", f"{path}: the context file is not UTF-8 text") from error
+        raise InputError(unreadable, f"{path}: the {what} is not UTF-8 text") from error
+    kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
     try:
-        loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        return json.loads(text) if kind == "JSON" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
-        raise InputError("P143", f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}") from error
+        raise InputError(invalid, f"{path}: not valid {kind}") from error
+
+
+def read_context_file(path: Path) -> dict[str, Any]:
+    """Answers from a YAML or JSON file."""
+    loaded = read_data_file(path, "context file", "P142", "P143")
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

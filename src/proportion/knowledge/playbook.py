@@ -14,7 +14,6 @@ and a new position is inserted before the one named by ``before`` (or at the ven
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from importlib import resources
@@ -24,6 +23,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from proportion.context import read_data_file
 from proportion.errors import InputError
 from proportion.knowledge import CONTEXT_FACTS, Strict, taxonomy
 
@@ -235,16 +235,7 @@ def load_playbook(path: Path | None) -> Playbook:
     """The default playbook, extended by a user's playbook file when one is given (errors are P150-P152)."""
     if path is None:
         return default_playbook()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError("P150", f"{path}: cannot read the playbook ({error.strerror})") from error
-    except UnicodeDecodeError as error:
-        raise InputError("P150", f"{path}: the playbook is not UTF-8 text") from error
-    try:
-        record = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise InputError("P151", f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}") from error
+    record = read_data_file(path, "playbook", "P150", "P151")
     if not isinstance(record, dict):
         raise InputError("P151", f"{path}: a playbook is a mapping with 'categories' (see 'proportion playbook')")
     try:

@@ -174,21 +174,14 @@ class _Redliner:
         return element
 
     def new_run(self, text: str, like: etree._Element | None) -> etree._Element:
-        """A run showing ``text`` (tabs as ``w:tab``) formatted like the run ``like``."""
-        run = etree.Element(f"{W}r")
+        """A run showing ``text`` formatted like the run ``like`` (its own revision marks left out)."""
+        run = _text_run(etree.Element(f"{W}r"), text)
         properties = like.find(f"{W}rPr") if like is not None else None
         if properties is not None:
             kept = copy.deepcopy(properties)
             for revision in kept.findall(f"{W}rPrChange") + kept.findall(f"{W}ins") + kept.findall(f"{W}del"):
                 kept.remove(revision)
-            run.append(kept)
-        for number, piece in enumerate(text.split("\t")):
-            if number:
-                etree.SubElement(run, f"{W}tab")
-            if piece:
-                node = etree.SubElement(run, f"{W}t")
-                node.text = piece
-                _preserve(node)
+            run.insert(0, kept)
         return run
 
     def change(self, paragraph: _Paragraph, edit: Edit) -> None:
@@ -317,6 +310,18 @@ class _Redliner:
 
 def _inside(element: etree._Element, tag: str) -> etree._Element | None:
     return next((ancestor for ancestor in element.iterancestors(tag)), None)
+
+
+def _text_run(run: etree._Element, text: str) -> etree._Element:
+    """Fill a run with ``text``: ``w:t`` pieces, a ``w:tab`` for each tab."""
+    for number, piece in enumerate(text.split("\t")):
+        if number:
+            etree.SubElement(run, f"{W}tab")
+        if piece:
+            node = etree.SubElement(run, f"{W}t")
+            node.text = piece
+            _preserve(node)
+    return run
 
 
 def _preserve(node: etree._Element) -> None:
@@ -498,15 +503,7 @@ def plain_docx(text: str) -> bytes:
     HTML, Markdown or text."""
     body = etree.Element(f"{W}body")
     for line in text.split("\n"):
-        paragraph = etree.SubElement(body, f"{W}p")
-        run = etree.SubElement(paragraph, f"{W}r")
-        for number, piece in enumerate(line.split("\t")):
-            if number:
-                etree.SubElement(run, f"{W}tab")
-            if piece:
-                node = etree.SubElement(run, f"{W}t")
-                node.text = piece
-                _preserve(node)
+        _text_run(etree.SubElement(etree.SubElement(body, f"{W}p"), f"{W}r"), line)
     etree.SubElement(body, f"{W}sectPr")
     document = etree.Element(f"{W}document", nsmap={"w": W_NS})
     document.append(body)
