@@ -21,6 +21,7 @@ from proportion.render.docx import RedlineError, Signature, plain_docx, redline
 
 from conftest import EXAMPLE
 from docx_builder import redlined_comment_docx
+from pdf_fixtures import write_contract_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNED = Signature(author="Proportion Test", date="2026-11-29T12:00:00Z")
@@ -190,3 +191,18 @@ def test_a_text_agreement_becomes_a_docx_with_the_same_changes(corpus: Path) -> 
 def _lines(text: str) -> list[str]:
     """Paragraph texts: a DOCX has no blank paragraphs in its reading text, a text file may have blank lines."""
     return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def test_pdf_and_html_agreements_become_docx_redlines_too(tmp_path: Path) -> None:
+    html = tmp_path / "terms.html"
+    html.write_text(
+        "<html><body><h1>AI Terms</h1><ol><li>Provider may use Customer Data, Inputs and Outputs to train and "
+        "improve its models for any purpose.</li><li>THE AI FEATURES ARE PROVIDED AS IS, INCLUDING AS TO THEIR "
+        "SECURITY AND CONFIDENTIALITY.</li></ol></body></html>",
+        encoding="utf-8",
+    )
+    for source in (write_contract_pdf(tmp_path), html):
+        result = review(source)
+        assert result.edits, source.name
+        written = redline(result, source.read_bytes(), SIGNED)
+        assert _lines(read_bytes(written, ".docx").text) == _lines(accepted(result.document.text, result.edits))
