@@ -169,8 +169,11 @@ class Office:
 
         Writer's view builds a sidebar window for every comment, and the ``-nogui`` packages ship no Writer
         .ui files, so that window aborts soffice: comments are removed from the model before the view exists
-        (they have been read already, and removing them changes no text).
+        (they have been read already, and removing them changes no text). With no tracked change there is nothing
+        to settle (and the dispatch would report failure).
         """
+        if not redlines(model):
+            return
         model.setPropertyValue("RecordChanges", False)
         fields = model.getTextFields().createEnumeration()
         annotations = []

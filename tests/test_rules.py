@@ -19,7 +19,16 @@ def _agreement(text: str) -> list[Clause]:
     for number, (paragraph, labels) in enumerate(zip(paragraphs, classify_texts(paragraphs), strict=True), 1):
         start = text.index(paragraph, position)
         position = start + len(paragraph)
-        clauses.append(Clause(id=f"c{number}", text=paragraph, start=start, end=position, categories=labels.categories))
+        clauses.append(
+            Clause(
+                id=f"c{number}",
+                text=paragraph,
+                start=start,
+                end=position,
+                categories=labels.categories,
+                mechanisms=labels.mechanisms,
+            )
+        )
     return clauses
 
 

@@ -90,8 +90,12 @@ def _facts(condition: ContextCondition, context: DealContext) -> list[str]:
 
 
 def gap_anchor(condition: GapCondition, clauses: list[Clause]) -> Clause | None:
-    """None when a clause governs the category; otherwise the clause where the missing term belongs."""
+    """None when a clause governs the category, or the document is not one where it belongs; otherwise the clause
+    where the missing term belongs."""
     if not clauses or any(condition.category in clause.categories for clause in clauses):
+        return None
+    needed = set(condition.in_documents_with)
+    if needed and not any(needed & set(clause.mechanisms) for clause in clauses):
         return None
     related = [clause for clause in clauses if set(condition.anchor_categories) & set(clause.categories)]
     return (related or clauses)[0]

@@ -50,10 +50,15 @@ class ClauseCondition(Strict):
 
 class GapCondition(Strict):
     """A category the agreement should govern in this deal and does not; the finding is anchored on the first
-    clause of a related category (where the missing term belongs), else on the first clause."""
+    clause of a related category (where the missing term belongs), else on the first clause.
+
+    ``in_documents_with``: mechanisms one of which some clause must have for the document to be an agreement the
+    term belongs in — a document that grants nothing (an acceptable-use policy, a statute, the conditions of an
+    indemnity) is not where a missing term of the service belongs."""
 
     category: str
     anchor_categories: list[str] = Field(default_factory=list)
+    in_documents_with: list[str] = Field(default_factory=list)
 
 
 class UndefinedCondition(Strict):
@@ -145,8 +150,9 @@ class Rule(Strict):
         if self.gap is not None:
             named += [self.gap.category, *self.gap.anchor_categories]
         unknown = [c for c in named if c not in categories]
-        if self.clause is not None:
-            unknown += [m for m in self.clause.mechanisms_any if m not in taxonomy().mechanism_ids]
+        mechanisms = [*self.clause.mechanisms_any] if self.clause is not None else []
+        mechanisms += self.gap.in_documents_with if self.gap is not None else []
+        unknown += [m for m in mechanisms if m not in taxonomy().mechanism_ids]
         if unknown:
             raise ValueError(f"{self.code}: unknown categories or mechanisms {unknown}")
         for pattern in [*self.clause.evidence, *self.clause.cleared_by] if self.clause is not None else []:
