@@ -149,3 +149,13 @@ def test_a_users_playbook_changes_the_proposed_language(tmp_path: Path) -> None:
 
     result = review(EXAMPLE, playbook=load_playbook(own))
     assert any("Our own words forbid Vendor from training on Customer Data." in edit.text for edit in result.edits)
+
+
+def test_a_new_clause_follows_its_list_with_the_next_number_and_its_own_heading(example: Review) -> None:
+    """The example's definitions run 1.1-1.13 with inline headings; a new definitions clause is 1.14, headed as
+    its neighbours are, and Word's automatic numbering gives it that number (checked by reading the redline)."""
+    (definitions,) = [edit for edit in example.edits if "IMP108" in edit.rules]
+    assert definitions.kind == "new-clause"
+    assert definitions.text.startswith("\n1.14\tFurther Definitions. Unless this Amendment defines them")
+    last = next(clause for clause in example.clauses if clause.number == "1.13")
+    assert definitions.start == last.end

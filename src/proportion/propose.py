@@ -183,11 +183,10 @@ def _clause_at(clauses: list[Clause], offset: int) -> Clause:
 
 
 def _definitions_clause(clauses: list[Clause]) -> Clause:
-    """Where a new definition goes: the definitions section when the agreement has one."""
-    return next(
-        (clause for clause in clauses if "definition" in clause.heading.lower() or "definition" in clause.mechanisms),
-        clauses[0],
-    )
+    """Where a new definition goes: the definitions section (by its heading, else the first numbered definition)."""
+    by_heading = (clause for clause in clauses if "definition" in clause.heading.lower())
+    by_label = (clause for clause in clauses if clause.number and "definition" in clause.mechanisms)
+    return next(by_heading, None) or next(by_label, None) or clauses[0]
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -288,13 +287,24 @@ def _new_clause(
     siblings = _siblings(clauses, anchor) if anchor.number else []
     model = siblings[-1] if siblings else anchor
     after = _subtree_end(clauses, model)
-    inline_heading = bool(_INLINE_HEADING.match(model.text)) and model.heading != ""
-    body = f"{words.render(heading)}. {language}" if inline_heading else language
-    label = text[text.rfind("\n", 0, model.start) + 1 : model.start].lstrip()
+    before_text = text[text.rfind("\n", 0, model.start) + 1 : model.start].lstrip()
+    label = _label_in(before_text, model.number)
+    inline_heading = bool(before_text[len(label) :].strip()) or bool(_INLINE_HEADING.match(model.text))
+    body = f"{words.render(heading)}. {language}" if inline_heading and model.heading else language
     if not model.number or not label:
         return after.end, "", body, model.start, ""
     number = next_number(model.number)
     return after.end, relabel(label, model.number, number), body, model.start, number
+
+
+def _label_in(line_start: str, number: str) -> str:
+    """The clause number as written at the start of its line ('1.13\t' of '1.13\tInterpretation. '), with the
+    separator after it; the words after it (an inline heading) are not part of it."""
+    found = _COMPONENT.search(number)
+    if found is None:
+        return line_start
+    written = re.search(re.escape(found.group(1)) + r"[.)]*[\t ]", line_start)
+    return line_start[: written.end()] if written else line_start
 
 
 _COMPONENT = re.compile(r"(\d+|[ivxl]+|[a-z])\)?$")

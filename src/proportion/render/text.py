@@ -157,6 +157,29 @@ def _findings(review: Review) -> Table:
     return table
 
 
+def _edits(review: Review) -> Table:
+    """Each proposed edit: where, what changes, and whether it only adds precision or moves risk."""
+    numbers = {clause.id: clause.number or clause.id for clause in review.clauses}
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table.add_column("Edit", no_wrap=True)
+    table.add_column("Clause", max_width=14, overflow="fold")
+    table.add_column("Change", ratio=1, min_width=40)
+    table.add_column("Grade", no_wrap=True)
+    for edit in review.edits:
+        old = review.document.text[edit.start : edit.end]
+        change = Text()
+        if edit.kind == "new-clause":
+            change.append("new clause after it: ", style="dim")
+        if old:
+            change.append(_preview(old), style="strike red")
+            change.append(" ")
+        change.append(_preview(edit.text), style="green")
+        change.append(f"\n{', '.join(edit.rules)} → {edit.position}", style="dim")
+        grade = Text(edit.grade, style="green" if edit.grade == "safe" else "yellow")
+        table.add_row(edit.id, numbers.get(edit.clause or "", ""), change, grade)
+    return table
+
+
 def render_text(review: Review) -> RenderableType:
     parts: list[RenderableType] = [Panel(_facts(review), title="proportion review", title_align="left")]
     parts.append(_context(review))
@@ -164,6 +187,10 @@ def render_text(review: Review) -> RenderableType:
     parts.append(_categories(review))
     parts.append(Text(f"\nFindings ({len(review.findings)})", style="bold underline"))
     parts.append(_findings(review) if review.findings else Text("No findings."))
+    if review.edits:
+        parts.append(Text(f"\nProposed edits ({len(review.edits)}; --format docx writes them as tracked changes)",
+                          style="bold underline"))
+        parts.append(_edits(review))
     parts.append(Text("\nClauses", style="bold underline"))
     parts.append(_outline(review.clauses) if review.clauses else Text("No clauses found."))
     if review.defined_terms:
