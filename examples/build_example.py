@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +37,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.text.font import CT_RPr
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from docx_fixture import normalise_zip, set_explicit_fonts
 
 OUTPUT: Final = Path(__file__).resolve().parent / "ai-features-amendment.docx"
 
@@ -903,20 +902,11 @@ def set_direct_numbering(paragraph: Paragraph, num_id: int, ilvl: int) -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
-def _set_explicit_fonts(r_pr: CT_RPr) -> None:
-    """Replace theme font references in run properties with the explicit body font."""
-    fonts = r_pr.get_or_add_rFonts()
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-
-
 def configure_styles(document: DocxDocument) -> None:
     """Set a plain legal house style and link Heading 1 / List Number 2 to the outline list."""
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
-    _set_explicit_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    set_explicit_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), FONT)
     p_pr_default = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     spacing = p_pr_default.find(qn("w:spacing"))
     spacing.set(qn("w:after"), "120")
@@ -927,7 +917,7 @@ def configure_styles(document: DocxDocument) -> None:
 
     for name, size, before, after in (("Heading 1", 11.5, 240, 120), ("Title", 20, 0, 60)):
         style = styles[name]
-        _set_explicit_fonts(style.element.get_or_add_rPr())
+        set_explicit_fonts(style.element.get_or_add_rPr(), FONT)
         style.font.size = Pt(size)
         size_cs = style.element.rPr.find(qn("w:szCs"))
         if size_cs is not None:
@@ -1136,19 +1126,7 @@ def build() -> bytes:
     set_core_properties(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_zip(buffer.getvalue())
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry timestamps so that the output is reproducible."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    return normalise_zip(buffer.getvalue(), ZIP_TIME)
 
 
 def main() -> None:

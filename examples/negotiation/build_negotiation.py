@@ -40,7 +40,6 @@ import difflib
 import io
 import re
 import sys
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +52,10 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.text.font import CT_RPr
 from docx.shared import Cm, Pt, RGBColor
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the shared fixture helpers
+from docx_fixture import normalise_zip, set_explicit_fonts
 
 HERE: Final = Path(__file__).resolve().parent
 ROUNDS_FILE: Final = HERE / "rounds.yaml"
@@ -442,27 +443,18 @@ def add_numbering(document: DocxDocument) -> None:
     )
 
 
-def _explicit_fonts(r_pr: CT_RPr) -> None:
-    fonts = r_pr.get_or_add_rFonts()
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        if qn(attribute) in fonts.attrib:
-            del fonts.attrib[qn(attribute)]
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-
-
 def configure_styles(document: DocxDocument) -> None:
     """A plain legal house style; Heading 1 and List Number 2 linked to levels 0 and 1 of the outline."""
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
-    _explicit_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    set_explicit_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), FONT)
     spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
     spacing.set(qn("w:after"), "120")
     spacing.set(qn("w:line"), "240")
     styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     for name, size, before, after in (("Heading 1", 11.5, 12, 6), ("Title", 20, 0, 12)):
         style = styles[name]
-        _explicit_fonts(style.element.get_or_add_rPr())
+        set_explicit_fonts(style.element.get_or_add_rPr(), FONT)
         style.font.size = Pt(size)
         size_cs = style.element.rPr.find(qn("w:szCs"))
         if size_cs is not None:
@@ -560,19 +552,7 @@ def package(body: Sequence[str], footer_text: str, core: tuple[str, dt.datetime,
     set_core_properties(document, *core)
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_zip(buffer.getvalue())
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry timestamps and permissions so that the bytes are reproducible."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    return normalise_zip(buffer.getvalue(), ZIP_TIME)
 
 
 # --------------------------------------------------------------------------------------------------------
