@@ -37,12 +37,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from docx_fixture import normalise_zip, set_explicit_fonts
+from docx_fixture import normalise_zip, plain_heading_style, set_explicit_fonts
 
 OUTPUT: Final = Path(__file__).resolve().parent / "ai-features-amendment.docx"
 
@@ -67,7 +67,6 @@ SCHEDULE_NUM_ID: Final = 11
 REVISION_IDS: Final = {"ins": 901, "del": 902}
 
 FONT: Final = "Calibri"
-BLACK: Final = RGBColor(0, 0, 0)
 
 # Inline markup used in the content below:
 #   **text**  bold run          {+text+}  tracked insertion by REVIEWER
@@ -917,20 +916,7 @@ def configure_styles(document: DocxDocument) -> None:
 
     for name, size, before, after in (("Heading 1", 11.5, 240, 120), ("Title", 20, 0, 60)):
         style = styles[name]
-        set_explicit_fonts(style.element.get_or_add_rPr(), FONT)
-        style.font.size = Pt(size)
-        size_cs = style.element.rPr.find(qn("w:szCs"))
-        if size_cs is not None:
-            size_cs.set(qn("w:val"), str(round(size * 2)))
-        style.font.color.rgb = BLACK
-        style.font.bold = True
-        p_pr = style.element.get_or_add_pPr()
-        for tag in ("w:pBdr", "w:contextualSpacing"):
-            element = p_pr.find(qn(tag))
-            if element is not None:
-                p_pr.remove(element)
-        style.paragraph_format.space_before = Pt(before / 20)
-        style.paragraph_format.space_after = Pt(after / 20)
+        plain_heading_style(style, size, before / 20, after / 20, FONT)
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title_r_pr = styles["Title"].element.rPr

@@ -10,6 +10,8 @@ import zipfile
 
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
+from docx.shared import Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 
 
 def normalise_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
@@ -32,3 +34,22 @@ def set_explicit_fonts(r_pr: CT_RPr, font: str) -> None:
         fonts.attrib.pop(qn(attribute), None)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), font)
+
+
+def plain_heading_style(style: ParagraphStyle, size: float, before: float, after: float, font: str) -> None:
+    """A heading or title style in black bold ``font`` at ``size`` points, spaced ``before``/``after`` points,
+    with the template's border and contextual spacing removed."""
+    set_explicit_fonts(style.element.get_or_add_rPr(), font)
+    style.font.size = Pt(size)
+    size_cs = style.element.rPr.find(qn("w:szCs"))
+    if size_cs is not None:
+        size_cs.set(qn("w:val"), str(round(size * 2)))
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.bold = True
+    p_pr = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):
+        element = p_pr.find(qn(tag))
+        if element is not None:
+            p_pr.remove(element)
+    style.paragraph_format.space_before = Pt(before)
+    style.paragraph_format.space_after = Pt(after)

@@ -52,10 +52,10 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the shared fixture helpers
-from docx_fixture import normalise_zip, set_explicit_fonts
+from docx_fixture import normalise_zip, plain_heading_style, set_explicit_fonts
 
 HERE: Final = Path(__file__).resolve().parent
 ROUNDS_FILE: Final = HERE / "rounds.yaml"
@@ -68,7 +68,6 @@ ZIP_TIME: Final = (2026, 2, 23, 9, 0, 0)
 NUM_ID: Final = 10
 ABSTRACT_ID: Final = 10
 FONT: Final = "Calibri"
-BLACK: Final = RGBColor(0, 0, 0)
 STYLE_IDS: Final = {"title": "Title", "article": "Heading1", "section": "ListNumber2"}
 
 # Words, bracketed numbers ("(30)"), single punctuation marks and runs of white space. Lossless:
@@ -454,20 +453,7 @@ def configure_styles(document: DocxDocument) -> None:
     styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     for name, size, before, after in (("Heading 1", 11.5, 12, 6), ("Title", 20, 0, 12)):
         style = styles[name]
-        set_explicit_fonts(style.element.get_or_add_rPr(), FONT)
-        style.font.size = Pt(size)
-        size_cs = style.element.rPr.find(qn("w:szCs"))
-        if size_cs is not None:
-            size_cs.set(qn("w:val"), str(round(size * 2)))
-        style.font.color.rgb = BLACK
-        style.font.bold = True
-        p_pr = style.element.get_or_add_pPr()
-        for tag in ("w:pBdr", "w:contextualSpacing"):
-            element = p_pr.find(qn(tag))
-            if element is not None:
-                p_pr.remove(element)
-        style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(after)
+        plain_heading_style(style, size, before, after, FONT)
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         style.paragraph_format.keep_with_next = True
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
