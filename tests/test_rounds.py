@@ -162,3 +162,11 @@ def test_rounds_command_text_json_and_errors(tmp_path: Path) -> None:
     assert loaded["schema"] == "proportion.rounds/1" and len(loaded["rounds"]) == 3
     single = proportion_cli("rounds", ROUND_FILES[0])
     assert single.returncode == 2 and single.stderr.count("\n") == 1 and "two or more versions" in single.stderr
+
+
+def test_parties_can_be_named_per_version() -> None:
+    done = proportion_cli("rounds", *ROUND_FILES[:3], "--parties", "vendor,vendor,customer", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [version["party"] for version in json.loads(done.stdout)["versions"]] == ["vendor", "vendor", "customer"]
+    wrong = proportion_cli("rounds", *ROUND_FILES[:3], "--parties", "vendor,customer")
+    assert wrong.returncode == 2 and "--parties" in wrong.stderr and wrong.stderr.count("\n") == 1

@@ -289,6 +289,10 @@ def rounds(
         typer.Argument(help="The versions in order (any format), or one tracked DOCX.", show_default=False),
     ],
     first: Annotated[Side, typer.Option(help="Who wrote the first version; the parties then alternate.")] = Side.vendor,
+    parties: Annotated[
+        str | None,
+        typer.Option(help="Who wrote each version, in order, e.g. vendor,customer,customer (instead of alternating)."),
+    ] = None,
     format: Annotated[RoundsFormat, typer.Option("--format", "-f", help="Report format.")] = RoundsFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     context_file: Annotated[
@@ -305,7 +309,7 @@ def rounds(
     from proportion.context import read_context_file
     from proportion.ingest import load_bytes, read_bytes, sniff
     from proportion.knowledge.playbook import load_playbook
-    from proportion.rounds import negotiate, tracked_versions
+    from proportion.rounds import negotiate, parse_parties, tracked_versions
 
     limits = Limits(max_file_bytes=int(max_file_mb * MIB))
     try:
@@ -321,9 +325,13 @@ def rounds(
         fail(str(error))
     if len(documents) < 2:
         fail("a negotiation needs two or more versions, or one DOCX with tracked changes; this has one version")
+    try:
+        authors = parse_parties(parties, len(documents)) if parties else None
+    except ValueError as error:
+        fail(f"--parties: {error}")
     console = Console(stderr=True)
     with console.status("comparing versions") as status:
-        result = negotiate(documents, first.value, answers, loaded, progress=status.update)
+        result = negotiate(documents, first.value, answers, loaded, progress=status.update, parties=authors)
     if format is RoundsFormat.json:
         rendered: object = result.model_dump_json(by_alias=True, indent=2) + "\n"
     elif format is RoundsFormat.html:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -645,20 +645,33 @@ def tracked_versions(data: bytes, limits: Limits) -> list[tuple[str, SourceDocum
     return versions
 
 
+def parse_parties(text: str, versions: int) -> list[Party]:
+    """"vendor,customer,customer" -> one party per version; ValueError when a name or the count is wrong."""
+    names = [name.strip() for name in text.split(",")]
+    if len(names) != versions or set(names) - {"customer", "vendor"}:
+        raise ValueError(f"name 'customer' or 'vendor' for each of the {versions} versions, comma-separated")
+    return [cast(Party, name) for name in names]
+
+
 def negotiate(
     documents: list[tuple[str, SourceDocument]],
     first: Party,
     answers: dict[str, object],
     playbook: Playbook,
     progress: Callable[[str], None] = lambda _: None,
+    parties: Sequence[Party] | None = None,
 ) -> Negotiation:
-    """Compare each version with the one before; parties alternate, ``first`` wrote the first version."""
+    """Compare each version with the one before. ``first`` wrote the first version and the parties alternate,
+    unless ``parties`` names who wrote each version (internal drafts, two rounds from one side)."""
+    other: Party = "vendor" if first == "customer" else "customer"
+    authors = list(parties) if parties is not None else [first if n % 2 == 0 else other for n in range(len(documents))]
+    if len(authors) != len(documents):
+        raise ValueError(f"{len(authors)} parties named for {len(documents)} versions")
     versions = []
     known: dict[tuple[str, str], ClauseLabels] = {}
     spans: Spans = {}
-    for number, (label, document) in enumerate(documents, start=1):
+    for number, ((label, document), party) in enumerate(zip(documents, authors, strict=True), start=1):
         progress(f"reading version {number}: {label}")
-        party: Party = first if number % 2 else ("vendor" if first == "customer" else "customer")
         versions.append(read_version(number, label, party, document, answers, known, spans))
     rounds: list[Round] = []
     for before, after in pairwise(versions):
