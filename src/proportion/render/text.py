@@ -117,7 +117,7 @@ def _context(review: Review) -> Text:
 
 def _categories(review: Review) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
-    for column in ("Category", "Matters", "Clauses", "Findings", "Position", "Verdict"):
+    for column in ("Category", "Matters", "Clauses", "Findings", "Position", "Verdict", "Target (playbook)"):
         table.add_column(column, justify="right" if column in ("Clauses", "Findings") else "left", no_wrap=True)
     categories = review.summary.get("categories")
     assert isinstance(categories, dict)
@@ -130,6 +130,7 @@ def _categories(review: Review) -> Table:
             str(row["findings"]),
             str(row["position"]),
             Text(verdict, style=_VERDICT_STYLE.get(verdict, "")),
+            str(row.get("playbook", {}).get("target", "")),
         )
     return table
 
