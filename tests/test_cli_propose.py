@@ -73,3 +73,13 @@ def test_playbook_command_shows_ladders_one_category_and_the_schema() -> None:
     schema = json.loads(proportion_cli("playbook", "--schema").stdout)
     assert schema["title"] == "proportion playbook" and "categories" in schema["properties"]
     assert proportion_cli("playbook", "no-such-category").returncode == 2
+
+
+def test_docx_redline_without_comments(tmp_path: Path) -> None:
+    output = tmp_path / "redline.docx"
+    done = proportion_cli("review", EXAMPLE, "-f", "docx", "-o", output, "--author", "Harbor", "--comments", "none")
+    assert done.returncode == 0, done.stderr
+    facts = read_bytes(output.read_bytes(), ".docx").facts
+    revisions, comments = facts["revision_authors"], facts["comment_authors"]
+    assert isinstance(revisions, list) and isinstance(comments, list)
+    assert "Harbor" in revisions and "Harbor" not in comments

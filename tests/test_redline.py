@@ -15,9 +15,10 @@ from lxml import etree
 
 from proportion import review
 from proportion.ingest import read_bytes
+from proportion.knowledge.playbook import default_playbook
 from proportion.models import Edit, Review
 from proportion.propose import accepted
-from proportion.render.docx import RedlineError, Signature, plain_docx, redline
+from proportion.render.docx import RedlineError, Signature, comment_notes, plain_docx, redline
 
 from conftest import EXAMPLE
 from docx_builder import redlined_comment_docx
@@ -25,6 +26,11 @@ from pdf_fixtures import write_contract_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SIGNED = Signature(author="Proportion Test", date="2026-11-29T12:00:00Z")
+
+
+def _tagged(edit: Edit) -> str:
+    """Comments that name their edit, so a test can pair them."""
+    return f"{edit.comment}\n\n[{edit.id} · {edit.grade}]"
 
 
 def _edit(result: Review, old: str, new: str, *, number: int = 1, occurrence: int = 0, kind: str = "") -> Edit:
@@ -169,7 +175,7 @@ def test_everything_but_the_main_and_comments_parts_is_copied_byte_for_byte() ->
 
 def test_the_example_redline_accepts_to_the_proposed_text_with_a_comment_per_edit() -> None:
     result = review(EXAMPLE)
-    written = redline(result, EXAMPLE.read_bytes(), SIGNED)
+    written = redline(result, EXAMPLE.read_bytes(), SIGNED, _tagged)
     assert read_bytes(written, ".docx").text == accepted(result.document.text, result.edits)
     comments = _parts(written)["word/comments.xml"]
     ours = [comment for comment in comments.iter(f"{W}comment") if comment.get(f"{W}author") == SIGNED.author]
@@ -206,3 +212,20 @@ def test_pdf_and_html_agreements_become_docx_redlines_too(tmp_path: Path) -> Non
         assert result.edits, source.name
         written = redline(result, source.read_bytes(), SIGNED)
         assert _lines(read_bytes(written, ".docx").text) == _lines(accepted(result.document.text, result.edits))
+
+
+def test_comments_external_internal_or_none() -> None:
+    result = review(EXAMPLE)
+    playbook = default_playbook()
+
+    def ours(mode: str) -> list[str]:
+        written = redline(result, EXAMPLE.read_bytes(), SIGNED, comment_notes(mode, result, playbook))
+        comments = _parts(written).get("word/comments.xml")
+        found = [] if comments is None else list(comments.iter(f"{W}comment"))
+        return ["".join(c.itertext()) for c in found if c.get(f"{W}author") == SIGNED.author]
+
+    external, internal, none = ours("external"), ours("internal"), ours("none")
+    assert len(external) == len(internal) == len(result.edits) and none == []
+    assert not any("INTERNAL" in body or "Fallbacks" in body for body in external)
+    assert all("INTERNAL — do not send." in body for body in internal)
+    assert any("Fallbacks, in order:" in body for body in internal)

@@ -63,14 +63,14 @@ def _as_read(paragraphs: list[Paragraph]) -> list[str]:
 
 
 def _edit_id(comment: str) -> str:
-    """Our comments end with "[e12 · review]"."""
+    """The tests' comments end with "[e12 ·]"."""
     return comment.rsplit("[", 1)[1].split(" ", 1)[0]
 
 
 def _open_redline(source: Path, tmp_path: Path) -> tuple[Review, LibreOfficeView]:
     result = review(source)
     output = tmp_path / f"{source.stem}.redline.docx"
-    output.write_bytes(redline(result, source.read_bytes(), SIGNED))
+    output.write_bytes(redline(result, source.read_bytes(), SIGNED, lambda edit: f"{edit.comment} [{edit.id} ·]"))
     return result, inspect_docx(output)
 
 

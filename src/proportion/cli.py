@@ -101,6 +101,12 @@ def _limits(max_file_mb: float, max_unzipped_mb: float, max_pdf_pages: int) -> L
     )
 
 
+class CommentMode(StrEnum):
+    external = "external"
+    internal = "internal"
+    none = "none"
+
+
 class FailOn(StrEnum):
     never = "never"
     info = "info"
@@ -129,6 +135,12 @@ def review(
     author: Annotated[
         str, typer.Option(help="Author of the tracked changes and comments in a DOCX redline.")
     ] = "proportion",
+    comments: Annotated[
+        CommentMode,
+        typer.Option(
+            help="DOCX comments: external (reasons, safe to send), internal (adds grades and fallbacks), none."
+        ),
+    ] = CommentMode.external,
     side: Annotated[Side | None, typer.Option(help="The party you act for [default: customer].")] = None,
     data: Annotated[DataClass | None, typer.Option(help="Most sensitive information entering the model.")] = None,
     human_review: Annotated[
@@ -187,7 +199,8 @@ def review(
     except InputError as error:
         fail(f"{_printable(file)}: {error}")
     try:
-        rendered = RENDERERS[format.value](result, RenderOptions(source, Signature(author=author), playbook))
+        options = RenderOptions(source, Signature(author=author), playbook, comments.value)
+        rendered = RENDERERS[format.value](result, options)
     except RedlineError as error:
         fail(f"{_printable(file)}: cannot write the redline: {error}")
     _emit(rendered, output)

@@ -14,7 +14,7 @@ from rich.console import RenderableType
 
 from proportion.knowledge.playbook import Playbook, default_playbook
 from proportion.models import Review
-from proportion.render.docx import Signature, redline
+from proportion.render.docx import Signature, comment_notes, redline
 from proportion.render.json import render_json
 from proportion.render.memo import render_html, render_markdown
 from proportion.render.text import render_text
@@ -27,10 +27,13 @@ class RenderOptions:
     source: bytes | None = None
     signature: Signature | None = None
     playbook: Playbook | None = None
+    comments: str = "external"
+    """For the DOCX redline: ``external``, ``internal`` or ``none`` (``render.docx.comment_notes``)."""
 
 
 def _render_docx(review: Review, options: RenderOptions) -> bytes:
-    return redline(review, options.source, options.signature)
+    notes = comment_notes(options.comments, review, options.playbook or default_playbook())
+    return redline(review, options.source, options.signature, notes)
 
 
 Renderer = Callable[[Review, RenderOptions], Rendered]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,6 +27,7 @@ from proportion.ingest import read_bytes
 from proportion.ingest.base import Limits
 from proportion.ingest.docx import OFFICE_DOCUMENT, Package, body_items, part_by_type
 from proportion.ingest.numbering import W
+from proportion.knowledge.playbook import Playbook
 from proportion.models import Edit, Review
 from proportion.propose import accepted
 
@@ -79,9 +81,16 @@ class _Paragraph:
 
 
 class _Redliner:
-    def __init__(self, document: etree._Element, comments: etree._Element | None, signature: Signature) -> None:
+    def __init__(
+        self,
+        document: etree._Element,
+        comments: etree._Element | None,
+        signature: Signature,
+        notes: Callable[[Edit], str] | None,
+    ) -> None:
         self.document = document
         self.signature = signature
+        self.notes = notes
         self.ours: set[etree._Element] = set()
         parts = [document] if comments is None else [document, comments]
         ids = [int(value) for part in parts for node in part.iter() if (value := node.get(f"{W}id", "")).isdigit()]
@@ -291,6 +300,8 @@ class _Redliner:
         return paragraph
 
     def comment(self, first: etree._Element, last: etree._Element, edit: Edit) -> None:
+        if self.notes is None:
+            return
         identifier = self.next_id
         self.next_id += 1
         start = etree.Element(f"{W}commentRangeStart")
@@ -305,7 +316,30 @@ class _Redliner:
         last.addnext(end)
         end.addnext(reference)
         self.ours.update((start, end, reference))
-        self.comments.append((identifier, f"{edit.comment}\n\n[{edit.id} · {edit.grade}]"))
+        self.comments.append((identifier, self.notes(edit)))
+
+
+def comment_notes(mode: str, review: Review, playbook: Playbook) -> Callable[[Edit], str] | None:
+    """The comment text of each edit: ``external``, the rule, the reason and the proposed position (safe to send
+    to the other side); ``internal``, also the edit's grade and our fallbacks (for the team, never to be sent);
+    ``none``, no comments."""
+    if mode == "none":
+        return None
+    if mode == "external":
+        return lambda edit: edit.comment
+    categories = review.summary.get("categories", {})
+    assert isinstance(categories, dict)
+
+    def internal(edit: Edit) -> str:
+        placed = categories.get(edit.category, {}).get("playbook", {})
+        fallbacks = [playbook.category(edit.category).position(name).summary for name in placed.get("fallbacks", [])]
+        grade = "precision only" if edit.grade == "safe" else "moves risk between the parties"
+        lines = [edit.comment, f"INTERNAL — do not send. {edit.id}: {grade}."]
+        if fallbacks:
+            lines.append("Fallbacks, in order: " + " → ".join(fallbacks))
+        return "\n\n".join(lines)
+
+    return internal
 
 
 def _inside(element: etree._Element, tag: str) -> etree._Element | None:
@@ -362,8 +396,14 @@ def _paragraphs(container: etree._Element) -> list[etree._Element]:
     return found
 
 
-def redline(review: Review, source: bytes | None, signature: Signature | None = None) -> bytes:
-    """The agreement as a DOCX carrying the review's edits as tracked changes, each with a comment."""
+def redline(
+    review: Review,
+    source: bytes | None,
+    signature: Signature | None = None,
+    notes: Callable[[Edit], str] | None = lambda edit: edit.comment,
+) -> bytes:
+    """The agreement as a DOCX carrying the review's edits as tracked changes, each with a comment saying
+    ``notes(edit)`` (no comments when ``notes`` is None)."""
     signature = signature or Signature()
     original = source if review.document.format == "docx" and source else plain_docx(review.document.text)
     package = Package(original, Limits(max_file_bytes=len(original) + 1))
@@ -373,7 +413,7 @@ def redline(review: Review, source: bytes | None, signature: Signature | None = 
         raise RedlineError("the DOCX has no main document part")
     comments_part = part_by_type(package.relationships(main), "/comments")
     comments = package.xml(comments_part) if comments_part else None
-    redliner = _Redliner(document, comments, signature)
+    redliner = _Redliner(document, comments, signature, notes)
     text = review.document.text
     placed = redliner.locate(text)
     for edit in reversed(review.edits):  # last first, so the offsets of earlier edits still hold
