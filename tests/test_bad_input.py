@@ -187,6 +187,12 @@ def make_garbage_named_docx(directory: Path) -> Path:
     return path
 
 
+def make_text_named_docx(directory: Path) -> Path:
+    path = directory / "contract.docx"
+    path.write_text("1. The Supplier will provide the services.\n", encoding="utf-8")
+    return path
+
+
 def make_truncated_docx(directory: Path) -> Path:
     data = docx_bytes()
     path = directory / "contract.docx"
@@ -284,6 +290,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], tuple[str, ...], tuple[str, ...]]
     "plain-zip": (make_plain_zip, (), ("zip", "not a Word document")),
     "xlsx-like-zip": (make_xlsx_like, (), ("not a Word document",)),
     "garbage-named-docx": (make_garbage_named_docx, (), ("unsupported", ".docx")),
+    "text-named-docx": (make_text_named_docx, (), ("named .docx", "plain text")),
     "truncated-docx": (make_truncated_docx, (), ("damaged",)),
     "corrupt-docx-xml": (make_corrupt_docx, (), ("damaged", "not well-formed")),
     "password-docx": (make_encrypted_docx, (), ("password",)),

@@ -32,6 +32,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _TEXT_SUFFIXES = {".txt", ".text", ""}
+_BINARY_SUFFIXES = {".docx", ".pdf", ".doc", ".docm", ".dotx"}
+"""Names that promise a binary format: text content under one of them is a damaged or misnamed file."""
 
 
 def sniff(data: bytes, suffix: str = "") -> str:
@@ -64,6 +66,12 @@ def sniff(data: bytes, suffix: str = "") -> str:
         raise InputError(
             "P101",
             f"unsupported file type: the file{named} holds binary data that is not DOCX, PDF, HTML, Markdown or text",
+        )
+    if suffix in _BINARY_SUFFIXES:
+        raise InputError(
+            "P101",
+            f"the file is named {suffix} but holds plain text, not a {suffix[1:].upper()} document; "
+            "re-save it from the program that made it, or rename it .txt to read it as text",
         )
     lowered = head.lower()
     if (
