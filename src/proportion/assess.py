@@ -190,7 +190,8 @@ def summarise(clauses: list[Clause], findings: list[Finding], context: DealConte
     ``target`` says what proportion looks like for the category's nature (taxonomy.yaml). ``verdict``: ``not
     addressed`` when no clause governs a category of medium or high materiality; ``under-protective`` when a
     finding protects the side we act for; ``over-protective`` when a finding is over-reach by our own side;
-    otherwise ``proportionate``. ``position`` says which way the agreement leans.
+    ``unclear`` when the only findings are imprecision that hurts both sides alike; otherwise ``proportionate``.
+    ``position`` says which way the agreement leans.
     """
     facts = context.facts()
     natures = {nature.id: nature.proportionate for nature in taxonomy().natures}
@@ -198,15 +199,16 @@ def summarise(clauses: list[Clause], findings: list[Finding], context: DealConte
     for category in taxonomy().categories:
         governing = [clause.id for clause in clauses if category.id in clause.categories]
         concerned = [finding for finding in findings if category.id in finding.categories]
-        ours = [finding for finding in concerned if finding.side in (context.side, "both")]
-        theirs = [finding for finding in concerned if finding.side not in (context.side, "both")]
+        sides = {finding.side for finding in concerned}
         materiality = category.materiality.level(facts)
         if not governing and materiality != "low":
             verdict = "not addressed"
-        elif ours:
+        elif context.side in sides:
             verdict = "under-protective"
-        elif theirs:
+        elif sides - {"both"}:
             verdict = "over-protective"
+        elif sides:
+            verdict = "unclear"
         else:
             verdict = "proportionate"
         position = _position(governing, {finding.side for finding in concerned if finding.side != "both"})

@@ -94,6 +94,7 @@ _VERDICT_STYLE = {
     "under-protective": "bold red",
     "not addressed": "yellow",
     "over-protective": "magenta",
+    "unclear": "cyan",
     "proportionate": "green",
 }
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
