@@ -7,10 +7,13 @@ test_redline_libreoffice.py open the same outputs in LibreOffice.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml import parse_xml
 from lxml import etree
 
 from proportion import review
@@ -229,3 +232,40 @@ def test_comments_external_internal_or_none() -> None:
     assert not any("INTERNAL" in body or "Fallbacks" in body for body in external)
     assert all("INTERNAL — do not send." in body for body in internal)
     assert any("Fallbacks, in order:" in body for body in internal)
+
+
+def test_an_edit_across_a_hyperlink_a_bookmark_and_formatting(tmp_path: Path) -> None:
+    """Runs inside a hyperlink, a bookmark between runs, bold text and a PAGE field after the sentence: the
+    edit still deletes and inserts exactly its words."""
+    namespaces = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    )
+    document = Document()
+    paragraph = document.add_paragraph()._p
+    for xml in (
+        '<w:r><w:t xml:space="preserve">Vendor may use Customer Data as described in </w:t></w:r>',
+        '<w:bookmarkStart w:id="0" w:name="policy"/>',
+        '<w:hyperlink w:anchor="policy"><w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>the Data Policy</w:t></w:r>'
+        "</w:hyperlink>",
+        '<w:bookmarkEnd w:id="0"/>',
+        '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve"> for any purpose</w:t></w:r>',
+        "<w:r><w:t>.</w:t></w:r>",
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        "<w:r><w:t>7</w:t></w:r>",
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph.append(parse_xml(re.sub(r"^<(w:\w+)", rf"<\1 {namespaces}", xml, count=1)))
+    source = tmp_path / "linked.docx"
+    document.save(str(source))
+    result = review(source)
+    text = result.document.text
+    edit = _edit(result, "described in the Data Policy for any purpose", "set out in the DPA, solely for the services")
+    written = redline(result.model_copy(update={"edits": [edit]}), source.read_bytes(), SIGNED)
+    assert read_bytes(written, ".docx").text == accepted(text, [edit])
+    assert "set out in the DPA, solely for the services.7" in read_bytes(written, ".docx").text
+    document_xml = _parts(written)["word/document.xml"]
+    assert [element.get(f"{W}id") for element in document_xml.iter(f"{W}bookmarkStart")] == ["0"]
+    assert sum(1 for _ in document_xml.iter(f"{W}hyperlink")) == 1
