@@ -45,6 +45,12 @@ def test_language_uses_the_agreements_own_defined_terms_and_section_numbers() ->
     assert words.render("{provider} shall protect {customer_data} under {section:security}.") == (
         "Supplier shall protect Client Data under Clause 7."
     )
+    # Two categories governed by one article are cited once.
+    clauses[1].categories = clauses[2].categories = ["security", "privacy"]
+    same = drafting("See Clause 7.1 and Clause 9.", clauses, terms, default_playbook())
+    assert same.render("under {section:security}, {section:privacy} or {section:confidentiality}") == (
+        "Under Clause 7 or the provisions of this Agreement on confidentiality"
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,10 @@ from proportion.knowledge.rules import Rule, rulebook
 from proportion.models import Clause, DefinedTerm, Edit, Finding
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
-_REFERENCE_WORD = re.compile(r"\b(Section|Clause|Article|Paragraph)s?\s+\d")
+_REFERENCE_WORD = re.compile(r"\b(Section|Clause|Article|Paragraph)s?\s+\d+(\.\d)?")
+_REFERENCE_LIST = re.compile(
+    r"(?:Section|Clause|Article|Paragraph) [\w.()]+(?:(?:, | or | and )(?:Section|Clause|Article|Paragraph) [\w.()]+)+"
+)
 _INLINE_HEADING = re.compile(r"^[A-Z][^.;:\n]{0,60}\.\s")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|Inc|Ltd|Co|No|Nos|Sec|U\.S|vs|cf)|\b[A-Z])$")
 
@@ -40,7 +43,18 @@ class Drafting:
             return evidence if name == "evidence" else self.values[name]
 
         text = " ".join(_PLACEHOLDER.sub(substitute, template).split())
+        text = _REFERENCE_LIST.sub(_distinct_references, text)
         return text[:1].upper() + text[1:]
+
+
+def _distinct_references(match: re.Match[str]) -> str:
+    """'Article 4, Article 7 or Article 4' -> 'Article 4 or Article 7': two categories can share one article."""
+    items = re.split(r", | or | and ", match.group(0))
+    kept = list(dict.fromkeys(items))
+    if len(kept) == len(items):
+        return match.group(0)
+    conjunction = " and " if " and " in match.group(0).rsplit(",", 1)[-1] else " or "
+    return kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + conjunction + kept[-1]
 
 
 def drafting(text: str, clauses: list[Clause], terms: Iterable[DefinedTerm], playbook: Playbook) -> Drafting:
@@ -50,8 +64,9 @@ def drafting(text: str, clauses: list[Clause], terms: Iterable[DefinedTerm], pla
         name: next((candidate for candidate in variable.candidates if candidate in defined), variable.fallback)
         for name, variable in playbook.variables.items()
     }
-    counted = Counter(match.group(1) for match in _REFERENCE_WORD.finditer(text))
-    word = counted.most_common(1)[0][0] if counted else "Section"
+    references = list(_REFERENCE_WORD.finditer(text))
+    article_word = _most_common([m.group(1) for m in references if not m.group(2)], "Section")
+    section_word = _most_common([m.group(1) for m in references if m.group(2)], article_word)
     sections = {}
     operative = [clause for clause in clauses if clause.number and "definition" not in clause.mechanisms]
     for category in playbook.categories:
@@ -59,9 +74,20 @@ def drafting(text: str, clauses: list[Clause], terms: Iterable[DefinedTerm], pla
         if not governing:
             sections[category] = f"the provisions of this {values['agreement']} on {category.replace('-', ' ')}"
             continue
-        tops = {number.split(".")[0] for number in governing}
-        sections[category] = f"{word} {tops.pop() if len(tops) == 1 and len(governing) > 1 else governing[0]}"
+        articles = Counter(number.split(".")[0] for number in governing if re.match(r"\d+\.", number))
+        article, count = articles.most_common(1)[0] if articles else ("", 0)
+        first = governing[0]
+        if count > 1:
+            sections[category] = f"{article_word} {article}"  # the article where most of its clauses sit
+        elif not first[:1].isdigit():
+            sections[category] = first  # "Schedule 2, S2.1" names itself
+        else:
+            sections[category] = f"{section_word if '.' in first else article_word} {first}"
     return Drafting(values, sections)
+
+
+def _most_common(words: list[str], default: str) -> str:
+    return Counter(words).most_common(1)[0][0] if words else default
 
 
 @dataclass(slots=True)
@@ -338,6 +364,12 @@ def relabel(label: str, number: str, following: str) -> str:
     return f"{following}{label[-1:] if label[-1:] in (chr(9), ' ') else ' '}"
 
 
+def _says_the_same(added: str, kept: str) -> bool:
+    """Whether a sentence adds little to one already proposed at the same point (most of its words are there)."""
+    words = set(re.findall(r"\w+", added.lower()))
+    return len(words & set(re.findall(r"\w+", kept.lower()))) >= 0.6 * len(words)
+
+
 def _once_per_list(drafts: list[_Draft], clauses: list[Clause]) -> list[_Draft]:
     """A rule that fires on several items of one list gets one edit, after the last of them, resolving all."""
     parents = {clause.id: clause.parent for clause in clauses}
@@ -370,7 +402,7 @@ def _settle(drafts: list[_Draft]) -> list[Edit]:
             kept.append((draft, []))
             continue
         host[1].append(draft)
-        if draft.kind == "insert" and host[0].kind == "insert" and draft.text.strip() not in host[0].text:
+        if draft.kind == "insert" and host[0].kind == "insert" and not _says_the_same(draft.text, host[0].text):
             host[0].text += draft.text
     kept.sort(key=lambda entry: _order(entry[0].start, entry[0].end, entry[0].kind))
     _number_stacked_clauses([draft for draft, _ in kept])
