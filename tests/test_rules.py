@@ -39,6 +39,8 @@ def fires(rule: Rule, case: Case) -> bool:
     paragraph."""
     if not material(rule.context, build_context(dict(case.context))):
         return False
+    if rule.document_exempt is not None and rule.document_exempt.search(case.text):
+        return False
     if rule.gap is not None:
         return gap_anchor(rule.gap, _agreement(case.text)) is not None
     if rule.undefined is not None:

@@ -147,10 +147,11 @@ def assess(
     findings = []
     defined_terms = set(defined)
     lowered = [clause.text.lower() for clause in clauses]
+    whole = "\n".join(clause.text for clause in clauses)
     spans = {} if spans is None else spans
     for rule in rulebook().rules.values():
         deal = next((deal for deal in (context, *also) if material(rule.context, deal)), None)
-        if deal is None:
+        if deal is None or (rule.document_exempt is not None and rule.document_exempt.search(whole)):
             continue
         if rule.gap is not None:
             anchor = gap_anchor(rule.gap, clauses)

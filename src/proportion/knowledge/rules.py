@@ -112,6 +112,8 @@ class Fix(Strict):
 
 
 class Rule(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     code: str = Field(pattern=r"^(CNF|OVB|GAP|IMP|OVR)[0-9]{3}$")
     family: Literal["conflation", "overbreadth", "gap", "imprecision", "over-reach"]
     """A gap rule looks at the whole agreement; every other family at one clause at a time."""
@@ -128,7 +130,16 @@ class Rule(Strict):
     gap: GapCondition | None = None
     undefined: UndefinedCondition | None = None
     context: ContextCondition = ContextCondition()
+    not_in_documents_saying: list[str] = Field(default_factory=list)
+    """For a gap or undefined-term rule: wording that makes a document one the rule does not apply to — a cover
+    page that incorporates standard terms leaves to them what it does not say itself."""
     fix: Fix
+
+    @cached_property
+    def document_exempt(self) -> re.Pattern[str] | None:
+        if not self.not_in_documents_saying:
+            return None
+        return re.compile("|".join(f"(?:{pattern})" for pattern in self.not_in_documents_saying), re.IGNORECASE)
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
@@ -141,6 +152,8 @@ class Rule(Strict):
             raise ValueError(
                 f"{self.code}: a rule has one condition: 'gap' for a gap rule, else 'clause' or 'undefined'"
             )
+        if self.not_in_documents_saying and self.clause is not None:
+            raise ValueError(f"{self.code}: 'not_in_documents_saying' is for gap and undefined-term rules")
         if (self.fix.edit == "new-clause") != (self.gap is not None) and self.undefined is None:
             raise ValueError(f"{self.code}: a gap rule's fix adds a new clause; a clause rule's fix edits the clause")
         categories = set(taxonomy().category_ids)
