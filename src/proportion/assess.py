@@ -46,16 +46,19 @@ def evidence(
         return None
     if condition.mechanisms_any and not set(condition.mechanisms_any) & set(mechanisms):
         return None
+    lowered = text.lower() if lowered is None else lowered
     anchors = condition.evidence_anchors
-    if anchors is not None:
-        lowered = text.lower() if lowered is None else lowered
-        if not any(map(lowered.__contains__, anchors)):
-            return None
-    found = condition.evidence_regex.search(text)
+    if anchors is not None and not any(map(lowered.__contains__, anchors)):
+        return None
+    if len(lowered) == len(text):  # lower-casing kept every offset (it does, but for a few non-Latin letters)
+        found, cleared = condition.evidence_lowered.search(lowered), condition.cleared_lowered
+        haystack = lowered
+    else:
+        found, cleared = condition.evidence_regex.search(text), condition.cleared_regex
+        haystack = text
     if found is None:
         return None
-    cleared = condition.cleared_regex
-    return None if cleared is not None and cleared.search(text) else (found.start(), found.end())
+    return None if cleared is not None and cleared.search(haystack) else (found.start(), found.end())
 
 
 def _finding(rule: Rule, clause: Clause, span: tuple[int, int], context: DealContext) -> Finding:

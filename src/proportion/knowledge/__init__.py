@@ -136,12 +136,8 @@ class Signal(Strict):
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
-        """All patterns as one alternation, lower-cased: it runs on lower-cased text (faster than IGNORECASE)."""
-        lowered = (
-            _ESCAPE_OR_UPPER.sub(lambda match: match.group(1) or match.group(2).lower(), pattern)
-            for pattern in self.patterns
-        )
-        return re.compile("|".join(f"(?:{pattern})" for pattern in lowered))
+        """All patterns as one alternation for lower-cased text."""
+        return lowered_alternation(self.patterns)
 
     @cached_property
     def anchors(self) -> tuple[str, ...] | None:
@@ -163,6 +159,13 @@ class Signal(Strict):
     def fires(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal's wording occurs in ``text`` (pass ``text.lower()`` as ``lowered`` to reuse it)."""
         return self.matches(text.lower() if lowered is None else lowered)
+
+
+def lowered_alternation(patterns: list[str]) -> re.Pattern[str]:
+    """The patterns as one alternation with their letters lower-cased, to run on lower-cased text: the same matches
+    as IGNORECASE (escapes such as ``\\S`` are kept) at about half the cost."""
+    lowered = (_ESCAPE_OR_UPPER.sub(lambda match: match.group(1) or match.group(2).lower(), p) for p in patterns)
+    return re.compile("|".join(f"(?:{pattern})" for pattern in lowered))
 
 
 def anchors_of(patterns: list[str]) -> tuple[str, ...] | None:
