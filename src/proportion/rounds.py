@@ -223,9 +223,8 @@ def _articles(document: SourceDocument, clauses: list[Clause]) -> dict[str, str]
 
 def _stacked(text: str) -> Counter[str]:
     """The stacked qualifiers in a text, as written (lower-cased)."""
-    return Counter(
-        _normal(match.group(0)).lower() for qualifier in qualifiers() for match in qualifier.regex.finditer(text)
-    )
+    lowered = text.lower()
+    return Counter(_normal(found) for qualifier in qualifiers() for found in qualifier.find(lowered))
 
 
 # --- alignment ---------------------------------------------------------------------------------------------

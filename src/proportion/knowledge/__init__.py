@@ -217,7 +217,18 @@ class Qualifier(Strict):
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.IGNORECASE)
+        """The pattern for lower-cased text."""
+        return lowered_alternation([self.pattern])
+
+    @cached_property
+    def anchors(self) -> tuple[str, ...] | None:
+        return anchors_of([self.pattern])
+
+    def find(self, lowered: str) -> list[str]:
+        """The qualifier's occurrences in lower-cased text."""
+        if self.anchors is not None and not any(map(lowered.__contains__, self.anchors)):
+            return []
+        return [match.group(0) for match in self.regex.finditer(lowered)]
 
 
 class Qualifiers(Strict):
