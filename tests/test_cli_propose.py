@@ -83,3 +83,15 @@ def test_docx_redline_without_comments(tmp_path: Path) -> None:
     revisions, comments = facts["revision_authors"], facts["comment_authors"]
     assert isinstance(revisions, list) and isinstance(comments, list)
     assert "Harbor" in revisions and "Harbor" not in comments
+
+
+def test_playbook_init_writes_a_starting_point_that_loads(tmp_path: Path) -> None:
+    from proportion.knowledge.playbook import default_playbook, load_playbook
+
+    target = tmp_path / "ours.yaml"
+    done = proportion_cli("playbook", "security", "--init", target)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Your playbook")
+    assert load_playbook(target).category("security") == default_playbook().category("security")
+    again = proportion_cli("playbook", "--init", target)
+    assert again.returncode == 2 and "--force" in again.stderr

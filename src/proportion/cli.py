@@ -384,14 +384,28 @@ def playbook(
     ] = None,
     side: Annotated[Side, typer.Option(help="The party you act for.")] = Side.customer,
     schema: Annotated[bool, typer.Option("--schema", help="Print the JSON Schema of a playbook file.")] = False,
+    init: Annotated[
+        Path | None,
+        typer.Option("--init", help="Write a playbook to start from (the CATEGORY's ladder, default training-use)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="With --init: overwrite an existing file.")] = False,
 ) -> None:
     """Show the negotiating ladders: every category, or one category's positions and language."""
     from proportion.context import build_context
-    from proportion.knowledge.playbook import load_playbook, user_schema
+    from proportion.knowledge.playbook import default_playbook, load_playbook, starter, user_schema
     from proportion.render.playbook import render_ladder, render_ladders
 
     if schema:
         typer.echo(json.dumps(user_schema(), indent=2))
+        return
+    if init is not None:
+        chosen = category or "training-use"
+        if chosen not in default_playbook().categories:
+            fail(f"no category {chosen!r}; 'proportion playbook' lists them")
+        if init.exists() and not force:
+            fail(f"{_printable(init)} exists; pass --force to overwrite it")
+        write_atomically(init, starter(chosen).encode("utf-8"))
+        Console(stderr=True).print(f"wrote {init}; edit it, then: proportion review FILE --playbook {init}")
         return
     try:
         loaded = load_playbook(playbook_file)

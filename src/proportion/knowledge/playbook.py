@@ -248,6 +248,27 @@ def load_playbook(path: Path | None) -> Playbook:
         raise InputError("P152", f"{path}: {error}") from error
 
 
+def starter(category: str) -> str:
+    """A user's playbook to start from: how overrides work, and the default ladder of one category to edit."""
+    book = default_playbook().category(category)
+    entry = book.model_dump(exclude_defaults=False)
+    for position in entry["ladder"]:
+        position.pop("before", None)
+    header = [
+        "# Your playbook, laid over proportion's default: proportion review FILE --playbook THIS_FILE",
+        "# - A category you list replaces the default's fields you give (questions, say).",
+        "# - A position whose id the default has replaces that position in place; a new id is added at the vendor",
+        "#   end, or before the position named by 'before:'. The ladder runs from the customer's end to the vendor's.",
+        "# - Language may use {provider}, {customer}, {customer_data}, {inputs}, {outputs}, {ai_features},",
+        "#   {personal_data}, {agreement}, {model_provider} and {section:CATEGORY}; 'proportion playbook --schema'",
+        "#   prints the JSON Schema, and a mistake is reported with the field it is in.",
+        f"# Below: the default ladder for {category}, to edit or cut down to the positions you change.",
+        "",
+    ]
+    body = yaml.safe_dump({"categories": [entry]}, sort_keys=False, allow_unicode=True, width=110)
+    return "\n".join(header) + body
+
+
 def user_schema() -> dict[str, Any]:
     """JSON Schema for a user's playbook file, for editors: every field optional but a category's id."""
     schema = Playbook.model_json_schema()
