@@ -204,6 +204,10 @@ def review(
     except RedlineError as error:
         fail(f"{_printable(file)}: cannot write the redline: {error}")
     _emit(rendered, output)
+    if format is Format.docx:
+        safe = sum(edit.grade == "safe" for edit in result.edits)
+        said = f"{len(result.edits)} edits as tracked changes by {author} ({safe} precision only)"
+        Console(stderr=True).print(f"wrote {output}: {said}" if result.edits else f"wrote {output}: no edits proposed")
     if fail_on is not FailOn.never:
         floor = SEVERITY_ORDER.index(fail_on.value)
         if any(SEVERITY_ORDER.index(finding.severity) >= floor for finding in result.findings):
