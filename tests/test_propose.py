@@ -165,3 +165,11 @@ def test_a_new_clause_follows_its_list_with_the_next_number_and_its_own_heading(
     assert definitions.text.startswith("\n1.14\tFurther Definitions. Unless this Amendment defines them")
     last = next(clause for clause in example.clauses if clause.number == "1.13")
     assert definitions.start == last.end
+
+
+def test_every_high_finding_in_the_open_corpus_has_an_edit(corpus: Path) -> None:
+    for path in sorted(corpus.glob("*.txt")):
+        result = review(path)
+        covered = {index for edit in result.edits for index in edit.findings}
+        high = {index for index, finding in enumerate(result.findings) if finding.severity == "high"}
+        assert high <= covered, path.name
