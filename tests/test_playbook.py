@@ -19,8 +19,9 @@ from proportion.context import FACTS, DataClass, DealContext, Deployment, Regula
 from proportion.errors import InputError
 from proportion.ingest import read_document
 from proportion.knowledge import taxonomy
-from proportion.knowledge.playbook import _PLACEHOLDER, Playbook, Position, default_playbook, load_playbook
+from proportion.knowledge.playbook import Playbook, Position, default_playbook, load_playbook
 from proportion.knowledge.rules import Rule, rulebook
+from proportion.propose import Drafting
 
 from conftest import SHARED
 
@@ -154,16 +155,8 @@ SECTION_NUMBERS = {category: f"Section {number}" for number, category in enumera
 
 def _render(template: str, matched: str = "") -> str:
     """The template as it reads in an agreement that defines none of the variables' candidates."""
-    variables = default_playbook().variables
-
-    def substitute(found: re.Match[str]) -> str:
-        name, argument = found.group(1), found.group(2)
-        if name == "section":
-            return SECTION_NUMBERS[argument]
-        return matched if name == "evidence" else variables[name].fallback
-
-    text = " ".join(_PLACEHOLDER.sub(substitute, template).split())
-    return text[:1].upper() + text[1:]
+    fallbacks = {name: variable.fallback for name, variable in default_playbook().variables.items()}
+    return Drafting(fallbacks, SECTION_NUMBERS).render(template, matched, definitions="the definitions")
 
 
 def _fix_position(rule: Rule, context: DealContext) -> Position:
@@ -236,6 +229,9 @@ def test_every_rule_has_a_fix_whose_position_exists() -> None:
 def test_fix_text_is_valid_language(code: str) -> None:
     rule = RULES[code]
     assert default_playbook().template_problems(rule.fix.text) == []
+    definitions = rule.undefined.definitions if rule.undefined is not None else {}
+    assert all(default_playbook().template_problems(text) == [] for text in definitions.values())
+    assert ("{definitions}" in rule.fix.text) == bool(definitions), f"{code}: {{definitions}} needs definitions"
     if rule.fix.edit != "replace-evidence":
         assert "{evidence}" not in rule.fix.text, f"{code}: {{evidence}} is for a replacement of the evidence"
     if rule.gap is not None:
@@ -327,6 +323,9 @@ def _our_language() -> Iterator[tuple[str, str]]:
     for code, rule in RULES.items():
         if rule.fix.text:
             yield f"{code} fix", _render(rule.fix.text, "the words")
+        if rule.undefined is not None:
+            for term, definition in rule.undefined.definitions.items():
+                yield f"{code} definition of {term}", _render(definition)
 
 
 def test_the_language_is_our_own_drafting(public_runs: set[tuple[str, ...]]) -> None:

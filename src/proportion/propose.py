@@ -35,16 +35,17 @@ class Drafting:
     values: dict[str, str]
     sections: dict[str, str]
 
-    def render(self, template: str, evidence: str = "") -> str:
+    def render(self, template: str, evidence: str = "", definitions: str = "", sentence: bool = True) -> str:
+        """The template in this agreement's words; ``sentence`` capitalises its first letter."""
         def substitute(match: re.Match[str]) -> str:
             name, argument = match.group(1), match.group(2)
             if name == SECTION:
                 return self.sections[argument]
-            return evidence if name == "evidence" else self.values[name]
+            return {"evidence": evidence, "definitions": definitions}.get(name) or self.values[name]
 
         text = " ".join(_PLACEHOLDER.sub(substitute, template).split())
         text = _REFERENCE_LIST.sub(_distinct_references, text)
-        return text[:1].upper() + text[1:]
+        return text[:1].upper() + text[1:] if sentence else text
 
 
 def _distinct_references(match: re.Match[str]) -> str:
@@ -122,8 +123,9 @@ def propose(
     """One edit per finding (findings resolved by the same edit share it), in document order."""
     words = drafting(text, clauses, terms, playbook)
     rules = rulebook().rules
+    undefined = _undefined_terms(text, findings)
     drafts = [
-        _draft(index, finding, rules[finding.rule], text, clauses, context, playbook, words)
+        _draft(index, finding, rules[finding.rule], text, clauses, context, playbook, words, undefined)
         for index, finding in enumerate(findings)
     ]
     return _settle(_once_per_list(drafts, clauses))
@@ -153,6 +155,30 @@ def _position(rule: Rule, context: DealContext, playbook: Playbook) -> tuple[str
     return category, playbook.category(category).target(context.side, context.facts())
 
 
+def _undefined_terms(text: str, findings: list[Finding]) -> dict[str, list[str]]:
+    """Per undefined-term rule, the terms the agreement relies on without defining, as the rule spells them."""
+    found: dict[str, list[str]] = {}
+    for finding in findings:
+        condition = rulebook().rules[finding.rule].undefined
+        if condition is None:
+            continue
+        used = text[finding.start : finding.end]
+        term = next((term for term, pattern in condition.patterns.items() if pattern.fullmatch(used)), used)
+        found.setdefault(finding.rule, [])
+        if term not in found[finding.rule]:
+            found[finding.rule].append(term)
+    return found
+
+
+def _definitions(rule: Rule, terms: list[str], words: Drafting) -> str:
+    """'“Prompt” means ...; and “Output” means ...' for the terms the agreement leaves undefined."""
+    condition = rule.undefined
+    if condition is None or not condition.definitions:
+        return ""
+    parts = [f"“{term}” means {words.render(condition.definitions[term], sentence=False)}" for term in terms]
+    return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+
+
 def _draft(
     index: int,
     finding: Finding,
@@ -162,6 +188,7 @@ def _draft(
     context: DealContext,
     playbook: Playbook,
     words: Drafting,
+    undefined: dict[str, list[str]],
 ) -> _Draft:
     category, position = _position(rule, context, playbook)
     fix = rule.fix
@@ -171,7 +198,8 @@ def _draft(
     clause = _clause_at(clauses, finding.start)
     if fix.edit == "new-clause":
         anchor = _definitions_clause(clauses) if rule.undefined is not None else clause
-        language = words.render(fix.text or position.language, evidence)
+        definitions = _definitions(rule, undefined.get(rule.code, []), words)
+        language = words.render(fix.text or position.language, evidence, definitions)
         heading = fix.heading or position.heading
         start, label, body, like, number = _new_clause(text, clauses, anchor, heading, language, words)
         return _Draft(

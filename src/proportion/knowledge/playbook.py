@@ -30,7 +30,10 @@ from proportion.knowledge import CONTEXT_FACTS, Strict, taxonomy
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([a-z-]+))?\}")
 SECTION = "section"
 """``{section:CATEGORY}``: the reference to the clause governing a category."""
-BUILTIN = {"evidence": "the words of the agreement a finding points at (for a rule's own edit language)"}
+BUILTIN = {
+    "evidence": "the words of the agreement a finding points at (for a rule's own edit language)",
+    "definitions": "an undefined-term rule's definitions of the terms the agreement leaves undefined",
+}
 
 
 class Source(Strict):

@@ -76,6 +76,15 @@ class UndefinedCondition(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
     terms: list[str] = Field(min_length=1)
+    definitions: dict[str, str] = Field(default_factory=dict)
+    """A definition for each term, with the playbook's variables: a fix's ``{definitions}`` lists those of the
+    terms the agreement actually leaves undefined."""
+
+    @model_validator(mode="after")
+    def _every_term_defined(self) -> UndefinedCondition:
+        if self.definitions and (missing := sorted(set(self.terms) ^ set(self.definitions))):
+            raise ValueError(f"definitions and terms must name the same terms: {missing}")
+        return self
 
     @cached_property
     def patterns(self) -> dict[str, re.Pattern[str]]:
