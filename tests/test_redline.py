@@ -22,6 +22,7 @@ from proportion.knowledge.playbook import default_playbook
 from proportion.models import Edit, Review
 from proportion.propose import accepted
 from proportion.render.docx import RedlineError, Signature, comment_notes, plain_docx, redline
+from proportion.render.docx import paragraph_lines as _lines
 
 from conftest import EXAMPLE
 from docx_builder import redlined_comment_docx
@@ -196,10 +197,6 @@ def test_a_text_agreement_becomes_a_docx_with_the_same_changes(corpus: Path) -> 
     assert _lines(read_bytes(written, ".docx").text) == _lines(accepted(result.document.text, result.edits))
     assert _lines(read_bytes(plain_docx(result.document.text), ".docx").text) == _lines(result.document.text)
 
-
-def _lines(text: str) -> list[str]:
-    """Paragraph texts: a DOCX has no blank paragraphs in its reading text, a text file may have blank lines."""
-    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def test_pdf_and_html_agreements_become_docx_redlines_too(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from proportion import review
 from proportion.models import Review
 from proportion.propose import accepted
 from proportion.render.docx import Signature, redline
+from proportion.render.docx import paragraph_lines as _lines
 
 import libreoffice
 from conftest import CORPUS, EXAMPLE
@@ -30,9 +31,6 @@ def _stop_soffice_after_module() -> Iterator[None]:
     yield
     libreoffice.shutdown_libreoffice()
 
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def _as_read(paragraphs: list[Paragraph]) -> list[str]:

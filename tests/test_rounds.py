@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from proportion.evaluation import answer_key_entries
 from proportion.ingest import read_bytes
 from proportion.ingest.base import Limits
 from proportion.knowledge import qualifiers
@@ -21,7 +22,6 @@ from test_cli import proportion_cli
 
 NEGOTIATION = ROOT / "examples" / "negotiation"
 KEY: dict[str, Any] = yaml.safe_load((NEGOTIATION / "expected.yaml").read_text(encoding="utf-8"))
-STATUS = {"renumbered-only": "renumbered", "split-into": "split", "merged-from": "merged"}
 ROUND_FILES = [NEGOTIATION / f"round-{number}.docx" for number in range(1, 5)]
 
 
@@ -34,16 +34,9 @@ def negotiation() -> Negotiation:
     return negotiate([(path.name, _read(path)) for path in ROUND_FILES], "vendor", {}, default_playbook())
 
 
-def _numbers(value: str | list[str] | None) -> list[str]:
-    return [] if value is None else [value] if isinstance(value, str) else list(value)
-
-
 @pytest.mark.parametrize("transition", range(3), ids=["1-2", "2-3", "3-4"])
 def test_every_clause_pair_is_aligned_as_the_answer_key_says(negotiation: Negotiation, transition: int) -> None:
-    expected = sorted(
-        (STATUS.get(entry["status"], entry["status"]), _numbers(entry["before"]), _numbers(entry["after"]))
-        for entry in KEY["transitions"][transition]["clauses"]
-    )
+    expected = answer_key_entries(KEY["transitions"][transition])
     found = sorted(
         (change.status, change.before, change.after)
         for change in negotiation.rounds[transition].changes

@@ -150,12 +150,16 @@ def assess(
     findings = []
     defined_terms = set(defined)
     lowered = [clause.text.lower() for clause in clauses]
-    whole = "\n".join(clause.text for clause in clauses)
+    whole = ""  # the document's text, joined only if a rule exempts some documents
     spans = {} if spans is None else spans
     for rule in rulebook().rules.values():
         deal = next((deal for deal in (context, *also) if material(rule.context, deal)), None)
-        if deal is None or (rule.document_exempt is not None and rule.document_exempt.search(whole)):
+        if deal is None:
             continue
+        if rule.document_exempt is not None:
+            whole = whole or "\n".join(clause.text for clause in clauses)
+            if rule.document_exempt.search(whole):
+                continue
         if rule.gap is not None:
             anchor = gap_anchor(rule.gap, clauses)
             if anchor is not None:

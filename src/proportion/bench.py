@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from proportion.errors import InputError
-from proportion.evaluation import Score, read_jsonl, segmentation_benchmark
+from proportion.evaluation import Score, read_jsonl, rounds_benchmark, segmentation_benchmark
 from proportion.ingest import read_bytes
 from proportion.ingest.numbering import W
 from proportion.models import Clause
@@ -212,7 +212,7 @@ def redline_results(paths: list[Path]) -> list[RedlineResult]:
     """Review each agreement, write its redline and read it back: every edit must be there and nothing else."""
     from proportion.pipeline import review_bytes
     from proportion.propose import accepted
-    from proportion.render.docx import RedlineError, redline
+    from proportion.render.docx import RedlineError, paragraph_lines, redline
 
     results = []
     for path in paths:
@@ -224,7 +224,7 @@ def redline_results(paths: list[Path]) -> list[RedlineResult]:
         try:
             written = read_bytes(redline(result, data), ".docx").text
             expected = accepted(result.document.text, result.edits)
-            faithful, problem = _paragraphs(written) == _paragraphs(expected), ""
+            faithful, problem = paragraph_lines(written) == paragraph_lines(expected), ""
         except (RedlineError, InputError) as error:
             faithful, problem = False, str(error)
         results.append(
@@ -241,10 +241,6 @@ def redline_results(paths: list[Path]) -> list[RedlineResult]:
             )
         )
     return results
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def rounds_rows(pages: int, repeat: int) -> list[tuple[str, float, float]]:
@@ -297,18 +293,27 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
     for name, baseline, clauses, seconds, base, ratio in speed_rows(pages, repeat):
         speed.add_row(name, str(clauses), f"{seconds:.3f}", baseline, f"{base:.3f}", f"{ratio:.2f}×")
     console.print(speed)
-    review = Table(title=f"End-to-end review of the {pages}-page DOCX (best of {repeat}, one core)")
-    for column in ("stage", "seconds", "ratio to file -> clauses"):
-        review.add_column(column, justify="left" if column == "stage" else "right")
-    for stage, seconds, ratio in review_rows(pages, repeat):
-        review.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
-    console.print(review)
-    negotiation = Table(title=f"A 4-round negotiation of {pages}-page versions (best of {repeat}, one core)")
-    for column in ("stage", "seconds", "ratio to reading alone"):
-        negotiation.add_column(column, justify="left" if column == "stage" else "right")
-    for stage, seconds, ratio in rounds_rows(pages, repeat):
-        negotiation.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
-    console.print(negotiation)
+    console.print(
+        _stages(
+            f"End-to-end review of the {pages}-page DOCX (best of {repeat}, one core)",
+            "ratio to file -> clauses",
+            review_rows(pages, repeat),
+        )
+    )
+    accuracy = rounds_benchmark(example_path().parent / "negotiation")
+    agreement = Table(title="Rounds against the shipped negotiation's answer key (examples/negotiation)")
+    for column in ("measure", "agree", "of the key's", "of ours"):
+        agreement.add_column(column, justify="left" if column == "measure" else "right")
+    for measure, score in (("clause entries", accuracy.entries), ("category directions", accuracy.directions)):
+        agreement.add_row(measure, str(score.true_positives), str(score.gold), str(score.predicted))
+    console.print(agreement)
+    console.print(
+        _stages(
+            f"A 4-round negotiation of {pages}-page versions (best of {repeat}, one core)",
+            "ratio to reading alone",
+            rounds_rows(pages, repeat),
+        )
+    )
     if labels.exists():
         models = Table(
             title=f"Classifier throughput on the {labels.parent.name} corpus clauses (best of {repeat}, one core)"
@@ -347,6 +352,16 @@ def run_bench(shared: Path, *, pages: int, repeat: int, console: Console) -> Non
         style="bold",
     )
     console.print(redlines)
+
+
+def _stages(title: str, baseline: str, rows: list[tuple[str, float, float]]) -> Table:
+    """Seconds per stage and the ratio to the run's own baseline stage."""
+    table = Table(title=title)
+    for column in ("stage", "seconds", baseline):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, seconds, ratio in rows:
+        table.add_row(stage, f"{seconds:.3f}", f"{ratio:.2f}×")
+    return table
 
 
 def _median(values: list[int]) -> str:

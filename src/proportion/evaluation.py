@@ -186,3 +186,53 @@ def findings_benchmark(corpus: Path, labels: Path) -> FindingScores:
             families[family].add(score)
             overall.add(score)
     return FindingScores(overall, dict(sorted(families.items())), len(documents))
+
+
+ANSWER_KEY_STATUS = {"renumbered-only": "renumbered", "split-into": "split", "merged-from": "merged"}
+"""The answer key's words for the statuses ``proportion rounds`` names more briefly."""
+
+
+def answer_key_entries(transition: dict[str, Any]) -> list[tuple[str, list[str], list[str]]]:
+    """(status, numbers before, numbers after) of every clause of one transition of a negotiation's answer key."""
+
+    def numbers(value: str | list[str] | None) -> list[str]:
+        return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+    return sorted(
+        (ANSWER_KEY_STATUS.get(entry["status"], entry["status"]), numbers(entry["before"]), numbers(entry["after"]))
+        for entry in transition["clauses"]
+    )
+
+
+@dataclass(slots=True)
+class RoundsScore:
+    """A negotiation compared with its answer key: clause entries and category directions that agree."""
+
+    entries: Score
+    directions: Score
+
+
+def rounds_benchmark(folder: Path) -> RoundsScore:
+    """``proportion rounds`` on the versions ``round-N.docx`` of ``folder`` against its ``expected.yaml``."""
+    import yaml
+
+    from proportion.knowledge.playbook import default_playbook
+    from proportion.rounds import negotiate
+
+    key = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    paths = sorted(folder.glob("round-*.docx"))
+    result = negotiate([(path.name, read_document(path)) for path in paths], "vendor", {}, default_playbook())
+    entries, directions = Score(), Score()
+    for item, transition in zip(result.rounds, key["transitions"], strict=True):
+        expected = answer_key_entries(transition)
+        found = [
+            (change.status, change.before, change.after)
+            for change in item.changes
+            if any(number[:1].isdigit() for number in [*change.before, *change.after])
+        ]
+        right = sum(entry in found for entry in expected)
+        entries.add(Score(right, len(found), len(expected)))
+        ours = {move.category: move.toward for move in item.categories}
+        agree = sum(ours.get(category) == toward for category, toward in transition["toward"].items())
+        directions.add(Score(agree, len(ours), len(transition["toward"])))
+    return RoundsScore(entries, directions)

@@ -41,7 +41,8 @@ class Drafting:
             name, argument = match.group(1), match.group(2)
             if name == SECTION:
                 return self.sections[argument]
-            return {"evidence": evidence, "definitions": definitions}.get(name) or self.values[name]
+            builtin = {"evidence": evidence, "definitions": definitions}
+            return builtin[name] if name in builtin else self.values[name]
 
         text = " ".join(_PLACEHOLDER.sub(substitute, template).split())
         text = _REFERENCE_LIST.sub(_distinct_references, text)

@@ -397,19 +397,16 @@ def _status(pair: _Pair, before: Version, after: Version, out_of_order: set[str]
     return "unchanged" if first.number == second.number else "renumbered"
 
 
-def _out_of_order(pairs: list[_Pair]) -> set[str]:
+def _out_of_order(pairs: list[_Pair], before: Version) -> set[str]:
     """Clauses kept in both versions whose order relative to the others changed (not on the longest run that
     keeps its order)."""
     kept = [pair for pair in pairs if len(pair.before) == 1 and len(pair.after) == 1]
     positions = {id(pair): index for index, pair in enumerate(kept)}
-    by_before = sorted(kept, key=lambda pair: _clause_index(pair.before[0]))
+    place = {id(clause): index for index, clause in enumerate(before.clauses)}
+    by_before = sorted(kept, key=lambda pair: place[id(pair.before[0])])
     sequence = [positions[id(pair)] for pair in by_before]
     keep = _longest_increasing(sequence)
     return {pair.after[0].id for pair in by_before if positions[id(pair)] not in keep}
-
-
-def _clause_index(clause: Clause) -> int:
-    return int(clause.id.lstrip("c") or 0)
 
 
 def _longest_increasing(values: list[int]) -> set[int]:
@@ -553,7 +550,7 @@ def _over_reach(before: Version, after: Version) -> list[OverReach]:
 
 def compare_pair(before: Version, after: Version, previous: Round | None) -> Round:
     pairs = align(before, after)
-    out_of_order = _out_of_order(pairs)
+    out_of_order = _out_of_order(pairs, before)
     changes = [_change(pair, _status(pair, before, after, out_of_order), before, after) for pair in pairs]
     moves = _moves(changes, before, after)
     substantive = [change for change in changes if change.status not in UNMOVED]

@@ -520,6 +520,12 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def paragraph_lines(text: str) -> list[str]:
+    """A text as a DOCX holds it: one stripped line per non-blank paragraph (a text file may have blank lines and
+    indentation; a DOCX reads back without them)."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def _verify(written: bytes, review: Review, text: str) -> None:
     """Accepting every change in the redline must give exactly the proposed text (compared line by line, as the
     reader strips each paragraph)."""
@@ -527,8 +533,7 @@ def _verify(written: bytes, review: Review, text: str) -> None:
         result = read_bytes(written, ".docx", Limits(max_file_bytes=len(written) + 1)).text
     except InputError as error:
         raise RedlineError(f"the redline cannot be read back: {error}") from error
-    expected = [line.strip() for line in accepted(text, review.edits).split("\n") if line.strip()]
-    got = [line.strip() for line in result.split("\n") if line.strip()]
+    expected, got = paragraph_lines(accepted(text, review.edits)), paragraph_lines(result)
     if expected != got:
         first = next((n for n, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), min(len(expected),
                                                                                                       len(got)))
